@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * kern_lock.h: mutex(9), rwlock(9) and condvar(9) over POSIX threads, with
+ * owner tracking and, with LOCKDEBUG, a lock-order witness.
+ *
+ * Every lock is born with a class (enum lockclass).  The witness keeps, per
+ * thread, the locks held and panics when a blocking acquisition takes a
+ * lock of a lower class than one already held: the documented order is
+ *
+ *	map -> amap -> object -> anon -> page interlock -> page queues ->
+ *	free lists -> swap -> pmap -> leaf
+ *
+ * Locks of the same class may nest (a submap below its parent map, two
+ * objects locked in address order): the caller promises an order the
+ * witness cannot see.  Try-locks never wait and are exempt from the check.
+ */
+#ifndef _KERN_LOCK_H_
+#define _KERN_LOCK_H_
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+enum lockclass {
+	LC_MAP = 1,	 /* vm_map lock */
+	LC_AMAP,	 /* amap/anon rwlock (shared by an amap and its anons) */
+	LC_OBJECT,	 /* uvm_object rwlock */
+	LC_ANON,	 /* anon lock when not shared with an amap */
+	LC_PAGEINTERLOCK, /* vm_page interlock */
+	LC_PAGEQ,	 /* page queues (page daemon policy) */
+	LC_FREELIST,	 /* free page lists */
+	LC_SWAP,	 /* swap devices and slots */
+	LC_PMAP,	 /* back-end pmap lock */
+	LC_LEAF,	 /* pools, statistics, trace rings: take nothing else */
+	LC_NCLASSES
+};
+
+struct kmutex {
+	pthread_mutex_t mtx_lock;
+	pthread_t mtx_owner; /* valid while mtx_held */
+	int mtx_held;	     /* atomically read by mutex_owned() */
+	enum lockclass mtx_class;
+	const char *mtx_name;
+};
+
+/* A read/write lock with upgrade and downgrade (own implementation). */
+struct krwlock {
+	pthread_mutex_t rw_mtx;
+	pthread_cond_t rw_cv;
+	pthread_t rw_writer; /* valid while rw_wheld */
+	int rw_wheld;	     /* a writer holds it */
+	int rw_readers;	     /* readers holding it */
+	int rw_wwait;	     /* writers waiting (they take priority) */
+	enum lockclass rw_class;
+	const char *rw_name;
+};
+
+struct kcondvar {
+	pthread_cond_t cv_cond;
+	const char *cv_wmesg;
+};
+
+typedef enum { RW_READER = 0, RW_WRITER = 1 } krw_t;
+
+void mutex_init(struct kmutex *, enum lockclass, const char *name);
+void mutex_destroy(struct kmutex *);
+void mutex_enter(struct kmutex *);
+bool mutex_tryenter(struct kmutex *);
+void mutex_exit(struct kmutex *);
+bool mutex_owned(const struct kmutex *); /* held by the calling thread */
+
+void rw_init(struct krwlock *, enum lockclass, const char *name);
+void rw_destroy(struct krwlock *);
+void rw_enter(struct krwlock *, krw_t);
+bool rw_tryenter(struct krwlock *, krw_t);
+void rw_exit(struct krwlock *);
+bool rw_tryupgrade(struct krwlock *); /* reader -> writer, if sole reader */
+void rw_downgrade(struct krwlock *);  /* writer -> reader */
+bool rw_write_held(const struct krwlock *); /* by the calling thread */
+bool rw_read_held(const struct krwlock *);  /* by somebody, as reader */
+bool rw_lock_held(const struct krwlock *);  /* read- or write-held */
+
+void cv_init(struct kcondvar *, const char *wmesg);
+void cv_destroy(struct kcondvar *);
+void cv_wait(struct kcondvar *, struct kmutex *);
+/* Returns 0, or EWOULDBLOCK when the timeout (milliseconds) expired. */
+int cv_timedwait(struct kcondvar *, struct kmutex *, unsigned ms);
+void cv_signal(struct kcondvar *);
+void cv_broadcast(struct kcondvar *);
+
+/* Witness: number of locks the calling thread holds (for assertions). */
+int lockdebug_nheld(void);
+/* Panic if the calling thread holds any lock (entry of sleeping paths). */
+void lockdebug_assert_nolocks(void);
+
+#endif /* _KERN_LOCK_H_ */
