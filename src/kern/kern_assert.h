@@ -36,15 +36,15 @@ void kassert_panic(const char *expr, const char *file, int line,
     const char *fmt, ...) __dead __printflike(4, 5);
 
 #ifdef DIAGNOSTIC
-#define KASSERTMSG(e, msg, ...)                                            \
-	(__predict_true(e) ? (void)0 :                                     \
-			     kassert_panic(#e, __FILE__, __LINE__, msg,   \
-				 ##__VA_ARGS__))
+#define KASSERTMSG(e, msg, ...) \
+	(__predict_true(e)      \
+		? (void)0       \
+		: kassert_panic(#e, __FILE__, __LINE__, msg, ##__VA_ARGS__))
 #else
-#define KASSERTMSG(e, msg, ...)                                            \
-	do {                                                               \
-		if (0)                                                     \
-			(void)(e);                                         \
+#define KASSERTMSG(e, msg, ...)    \
+	do {                       \
+		if (0)             \
+			(void)(e); \
 	} while (0)
 #endif
 #define KASSERT(e) KASSERTMSG(e, " ")
@@ -52,10 +52,10 @@ void kassert_panic(const char *expr, const char *file, int line,
 #ifdef DEBUG
 #define KDASSERTMSG(e, msg, ...) KASSERTMSG(e, msg, ##__VA_ARGS__)
 #else
-#define KDASSERTMSG(e, msg, ...)                                           \
-	do {                                                               \
-		if (0)                                                     \
-			(void)(e);                                         \
+#define KDASSERTMSG(e, msg, ...)   \
+	do {                       \
+		if (0)             \
+			(void)(e); \
 	} while (0)
 #endif
 #define KDASSERT(e) KDASSERTMSG(e, " ")

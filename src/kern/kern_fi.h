@@ -16,18 +16,19 @@
 #include <stdint.h>
 
 enum kfi_site {
-	KFI_PAGE,     /* physical page allocation */
-	KFI_ANON,     /* anon allocation */
-	KFI_AMAP,     /* amap allocation and growth */
-	KFI_MAPENT,   /* map entry allocation */
-	KFI_OBJ,      /* memory object allocation */
-	KFI_SWAPSLOT, /* swap slot allocation */
-	KFI_PGIO_READ,	/* pager input (pread) */
+	KFI_PAGE,       /* physical page allocation */
+	KFI_ANON,       /* anon allocation */
+	KFI_AMAP,       /* amap allocation and growth */
+	KFI_MAPENT,     /* map entry allocation */
+	KFI_OBJ,        /* memory object allocation */
+	KFI_SWAPSLOT,   /* swap slot allocation */
+	KFI_PGIO_READ,  /* pager input (pread) */
 	KFI_PGIO_WRITE, /* pager output (pwrite) */
-	KFI_POOL,     /* any other pool allocation */
+	KFI_POOL,       /* any other pool allocation */
 	KFI_NSITES
 };
 
+/* Every field is read and written with atomic operations. */
 struct kfi_sched {
 	int64_t fs_countdown; /* checks to pass before failing */
 	int64_t fs_repeat;    /* failures to give; < 0 forever; 0 disarmed */
@@ -44,9 +45,11 @@ void kfi_init(struct kfi *);
 void kfi_arm(struct kfi *, enum kfi_site, int64_t countdown, int64_t repeat);
 void kfi_disarm(struct kfi *, enum kfi_site);
 void kfi_disarm_all(struct kfi *);
-/* True if the operation at this site must fail now. */
+/* True if the operation at this site must fail now (never if kfi NULL). */
 bool kfi_fail_p(struct kfi *, enum kfi_site);
 uint64_t kfi_failed(const struct kfi *, enum kfi_site);
 const char *kfi_site_name(enum kfi_site);
+/* Check the schedule's invariants (panics on a violation). */
+void kfi_sanity(const struct kfi *);
 
 #endif /* _KERN_FI_H_ */

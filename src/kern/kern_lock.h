@@ -12,7 +12,11 @@
  *
  * Locks of the same class may nest (a submap below its parent map, two
  * objects locked in address order): the caller promises an order the
- * witness cannot see.  Try-locks never wait and are exempt from the check.
+ * witness cannot see.  Try-locks never wait and are exempt from the check
+ * (but are recorded as held).  Nobody sleeps in cv_wait() holding a lock
+ * of class LC_PAGEINTERLOCK or above other than the condvar's own mutex.
+ * Owner tracking (mutex_owned, rw_write_held) works in every build; the
+ * witness only with LOCKDEBUG.  See docs/design/locking.md.
  */
 #ifndef _KERN_LOCK_H_
 #define _KERN_LOCK_H_
@@ -23,42 +27,49 @@
 #include <time.h>
 
 enum lockclass {
-	LC_MAP = 1,	 /* vm_map lock */
-	LC_AMAP,	 /* amap/anon rwlock (shared by an amap and its anons) */
-	LC_OBJECT,	 /* uvm_object rwlock */
-	LC_ANON,	 /* anon lock when not shared with an amap */
+	LC_MAP = 1, /* vm_map lock */
+	LC_AMAP,    /* amap/anon rwlock (shared by an amap and its anons) */
+	LC_OBJECT,  /* uvm_object rwlock */
+	LC_ANON,    /* anon lock when not shared with an amap */
 	LC_PAGEINTERLOCK, /* vm_page interlock */
-	LC_PAGEQ,	 /* page queues (page daemon policy) */
-	LC_FREELIST,	 /* free page lists */
-	LC_SWAP,	 /* swap devices and slots */
-	LC_PMAP,	 /* back-end pmap lock */
-	LC_LEAF,	 /* pools, statistics, trace rings: take nothing else */
+	LC_PAGEQ,         /* page queues (page daemon policy) */
+	LC_FREELIST,      /* free page lists */
+	LC_SWAP,          /* swap devices and slots */
+	LC_PMAP,          /* back-end pmap lock */
+	LC_LEAF, /* pools, statistics, trace rings: take nothing else */
 	LC_NCLASSES
 };
 
+/*
+ * Lock legend for the structures below:
+ *	[c] constant after *_init()
+ *	[a] written by the holder (or under rw_mtx) with atomic stores, read
+ *	    without locks with atomic loads
+ *	[i] rw_mtx, the rwlock's internal mutex
+ */
 struct kmutex {
 	pthread_mutex_t mtx_lock;
-	pthread_t mtx_owner; /* valid while mtx_held */
-	int mtx_held;	     /* atomically read by mutex_owned() */
-	enum lockclass mtx_class;
-	const char *mtx_name;
+	pthread_t mtx_owner;      /* [a] valid while mtx_held */
+	int mtx_held;             /* [a] read by mutex_owned() */
+	enum lockclass mtx_class; /* [c] */
+	const char *mtx_name;     /* [c] */
 };
 
 /* A read/write lock with upgrade and downgrade (own implementation). */
 struct krwlock {
 	pthread_mutex_t rw_mtx;
 	pthread_cond_t rw_cv;
-	pthread_t rw_writer; /* valid while rw_wheld */
-	int rw_wheld;	     /* a writer holds it */
-	int rw_readers;	     /* readers holding it */
-	int rw_wwait;	     /* writers waiting (they take priority) */
-	enum lockclass rw_class;
-	const char *rw_name;
+	pthread_t rw_writer;     /* [a] valid while rw_wheld */
+	int rw_wheld;            /* [i,a] a writer holds it */
+	int rw_readers;          /* [i,a] readers holding it */
+	int rw_wwait;            /* [i,a] writers waiting (they go first) */
+	enum lockclass rw_class; /* [c] */
+	const char *rw_name;     /* [c] */
 };
 
 struct kcondvar {
 	pthread_cond_t cv_cond;
-	const char *cv_wmesg;
+	const char *cv_wmesg; /* what sleepers wait for (messages only) */
 };
 
 typedef enum { RW_READER = 0, RW_WRITER = 1 } krw_t;
@@ -89,9 +100,15 @@ int cv_timedwait(struct kcondvar *, struct kmutex *, unsigned ms);
 void cv_signal(struct kcondvar *);
 void cv_broadcast(struct kcondvar *);
 
-/* Witness: number of locks the calling thread holds (for assertions). */
+/*
+ * Witness: number of locks the calling thread holds (for assertions);
+ * always 0 without LOCKDEBUG.
+ */
 int lockdebug_nheld(void);
-/* Panic if the calling thread holds any lock (entry of sleeping paths). */
+/*
+ * Panic if the calling thread holds any lock (entry of sleeping paths);
+ * does nothing without LOCKDEBUG.
+ */
 void lockdebug_assert_nolocks(void);
 
 #endif /* _KERN_LOCK_H_ */

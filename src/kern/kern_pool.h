@@ -24,40 +24,49 @@ struct kfi;
 
 #define PR_WAITOK 0x01 /* may not fail (aborts if the host has no memory) */
 #define PR_NOWAIT 0x02 /* may fail: returns NULL */
-#define PR_ZERO	  0x04 /* zero the item */
+#define PR_ZERO   0x04 /* zero the item */
 
 struct pool_stats {
 	const char *ps_name;
-	size_t ps_size;	  /* item size */
-	uint64_t ps_nget; /* successful gets */
-	uint64_t ps_nput; /* puts */
-	uint64_t ps_nfail; /* failed gets */
-	uint64_t ps_nout; /* items currently out (nget - nput) */
-	uint64_t ps_hiwat; /* high water of nout */
+	size_t ps_size;     /* item size */
+	uint64_t ps_nget;   /* successful gets */
+	uint64_t ps_nput;   /* puts */
+	uint64_t ps_nfail;  /* failed gets */
+	uint64_t ps_nout;   /* items currently out (nget - nput) */
+	uint64_t ps_hiwat;  /* high water of nout */
 	uint64_t ps_nslabs; /* slabs allocated */
 	uint64_t ps_nitems; /* items in all slabs */
 };
 
 struct pool_slab;
 
+/*
+ * Lock legend:
+ *	[c] constant after pool_init()
+ *	[p] pr_lock (class LC_LEAF)
+ *	[r] the registry's preg_lock (class LC_LEAF)
+ */
 struct pool {
 	struct kmutex pr_lock;
-	const char *pr_name;
-	size_t pr_size;	    /* item size, rounded to alignment */
-	size_t pr_align;
-	unsigned pr_itemsperslab;
-	void *pr_freelist;  /* free items, linked through their first word */
-	struct pool_slab *pr_slabs;
-	struct kfi *pr_fi;  /* fault injection, or NULL */
-	int pr_fisite;	    /* its site (enum kfi_site) */
-	struct pool_stats pr_stats;
-	TAILQ_ENTRY(pool) pr_list; /* in the registry */
-	struct pool_registry *pr_registry;
+	const char *pr_name;      /* [c] */
+	size_t pr_size;           /* [c] item size, rounded to alignment */
+	size_t pr_align;          /* [c] item alignment, a power of two */
+	unsigned pr_itemsperslab; /* [c] items in one slab (>= 8) */
+	void *pr_freelist;        /* [p] free items, linked through 1st word */
+	struct pool_slab *pr_slabs; /* [p] every slab of the pool */
+	size_t pr_slabsize;         /* [c] bytes per slab: power of two, and
+				       slabs are aligned to it */
+	size_t pr_itemoff;          /* [c] offset of the first item in a slab */
+	struct kfi *pr_fi;          /* [c] fault injection, or NULL */
+	int pr_fisite;              /* [c] its site (enum kfi_site) */
+	struct pool_stats pr_stats; /* [p] */
+	TAILQ_ENTRY(pool) pr_list;  /* [r] in the registry */
+	struct pool_registry *pr_registry; /* [c] or NULL */
 };
 
 struct pool_registry {
-	struct kmutex preg_lock;
-	TAILQ_HEAD(, pool) preg_pools;
+	struct kmutex preg_lock;       /* taken before each member's pr_lock */
+	TAILQ_HEAD(, pool) preg_pools; /* [r] */
 };
 
 void pool_registry_init(struct pool_registry *);
@@ -77,5 +86,9 @@ void pool_put(struct pool *, void *);
 void pool_getstats(struct pool *, struct pool_stats *);
 /* Free slabs that have no item out; returns the number freed. */
 unsigned pool_reclaim(struct pool *);
+/* Check the pool's invariants (panics on a violation). */
+void pool_sanity(struct pool *);
+/* pool_sanity() on every registered pool. */
+void pool_registry_sanity(struct pool_registry *);
 
 #endif /* _KERN_POOL_H_ */

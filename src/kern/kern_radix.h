@@ -18,10 +18,16 @@
 
 struct radix_node;
 
+struct kfi;
+
+/* Every field: the owner's lock (the tree does no locking). */
 struct radix_tree {
-	struct radix_node *rt_root;
-	unsigned rt_height; /* 0: empty or root holds index 0 only */
-	uint64_t rt_count;  /* items */
+	struct radix_node *rt_root; /* height 0: the item at index 0, if any */
+	unsigned rt_height;         /* 0: empty or root holds index 0 only */
+	uint64_t rt_count;          /* items */
+	unsigned rt_root_tags; /* height 0: the tags of the item at index 0 */
+	struct kfi *rt_fi;     /* node allocations may fail here, or NULL */
+	int rt_fisite;         /* its site (enum kfi_site) */
 };
 
 #define RADIX_TAG_0 0x1u
@@ -35,13 +41,20 @@ int radix_tree_insert(struct radix_tree *, uint64_t idx, void *item);
 void *radix_tree_lookup(const struct radix_tree *, uint64_t idx);
 void *radix_tree_remove(struct radix_tree *, uint64_t idx);
 /* Up to `max` items with index >= idx, ascending; returns how many. */
-unsigned radix_tree_gang_lookup(const struct radix_tree *, uint64_t idx,
-    void **results, unsigned max);
+unsigned radix_tree_gang_lookup(
+    const struct radix_tree *, uint64_t idx, void **results, unsigned max);
 /* The same, only items with any of `tags` set. */
 unsigned radix_tree_gang_lookup_tagged(const struct radix_tree *, uint64_t idx,
     void **results, unsigned max, unsigned tags);
 void radix_tree_set_tag(struct radix_tree *, uint64_t idx, unsigned tag);
 void radix_tree_clear_tag(struct radix_tree *, uint64_t idx, unsigned tag);
 bool radix_tree_get_tag(const struct radix_tree *, uint64_t idx, unsigned tag);
+/*
+ * Node allocations of this tree consult a fault-injection schedule (an
+ * injected failure looks like host exhaustion: insert returns ENOMEM).
+ */
+void radix_tree_set_fi(struct radix_tree *, struct kfi *, int fisite);
+/* Check every invariant of the tree (panics on a violation). O(nodes). */
+void radix_tree_sanity(const struct radix_tree *);
 
 #endif /* _KERN_RADIX_H_ */

@@ -52,7 +52,7 @@ extern char th_panic_msg[512];
 #define TH_EXPECT_PANIC(stmt)                                              \
 	({                                                                 \
 		jmp_buf _jb;                                               \
-		int _p = 0;                                                \
+		volatile int _p = 0;                                       \
 		th_panic_jmp = &_jb;                                       \
 		if (setjmp(_jb) == 0) {                                    \
 			stmt;                                              \
