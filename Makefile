@@ -3,7 +3,8 @@
 # the README promises work on a fresh Debian 12 machine as root.
 
 DEBS = build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev \
-       libcmocka-dev libbsd-dev zlib1g-dev libzstd-dev valgrind clang-format mandoc
+       libcmocka-dev libbsd-dev zlib1g-dev libzstd-dev zstd gzip valgrind \
+       clang-format mandoc
 JOBS ?= 2
 
 .PHONY: all deps run test test-asan test-tsan fuzz-build memcheck bench format \
@@ -44,10 +45,7 @@ fuzz-build: deps
 # valgrind memcheck over the unit tests (debug build).
 memcheck: deps
 	cmake --preset debug >/dev/null && cmake --build --preset debug -j $(JOBS)
-	ctest --test-dir build/debug --output-on-failure -j $(JOBS) -L unit \
-	    --overwrite MemoryCheckCommandOptions="--error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
-	    -T memcheck
-	@! grep -l 'Defects' build/debug/Testing/Temporary/MemoryChecker.*.log 2>/dev/null
+	sh .ci/memcheck.sh build/debug
 
 bench: all
 	./build/release/uvmbench

@@ -15,6 +15,8 @@
 #include <uvm/uvm_types.h>
 #include <uvm/uvm_config.h>
 #include <uvm/uvm_stats.h>
+#include <uvm/uvm_map.h>
+#include <uvm/uvm_swap.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -6,8 +6,8 @@
  * the environment, else the default), validates every field before it
  * allocates anything, and then brings the subsystems up bottom to top:
  *
- *	kern services -> physical segments and pages -> pmap -> objects ->
- *	anons -> amaps -> maps
+ *	kern services -> physical segments and pages -> page policy ->
+ *	pmap -> swap -> objects -> anons -> amaps -> maps
  *
  * uvm_destroy() takes them down in the reverse order.  A failure half-way
  * unwinds exactly the subsystems that came up.
@@ -27,6 +27,8 @@
 #include "uvm_amap.h"
 #include "uvm_map.h"
 #include "pmap/pmap.h"
+#include "uvm_pdpolicy.h"
+#include "uvm_swap.h"
 
 static _Thread_local char uvm_errbuf[256];
 
@@ -63,7 +65,9 @@ static const struct uvm_subsys {
 } uvm_subsystems[] = {
 	{ "physseg", uvm_physseg_init, uvm_physseg_fini },
 	{ "page", uvm_page_init, uvm_page_fini },
+	{ "pdpolicy", uvmpdpol_init, uvmpdpol_fini },
 	{ "pmap", pmap_init, pmap_fini },
+	{ "swap", uvm_swap_init, uvm_swap_fini }, /* before its users */
 	{ "object", uvm_obj_state_init, uvm_obj_state_fini },
 	{ "anon", uvm_anon_init, uvm_anon_fini },
 	{ "amap", uvm_amap_init, uvm_amap_fini },
@@ -202,5 +206,14 @@ uvm_acct_equal_p(const struct uvm_acct *a, const struct uvm_acct *b)
 void
 uvm_sanity_all(struct uvm *uvm)
 {
+	pool_registry_sanity(&uvm->u_pools);
+	kfi_sanity(&uvm->u_fi);
+	khist_sanity(&uvm->u_hist);
 	uvm_page_sanity(uvm);
+	pmap_sanity_all(uvm);
+	uvmpdpol_sanity(uvm);
+	uvm_swap_sanity(uvm);
+	uvm_obj_sanity_all(uvm);
+	uvm_amap_sanity_all(uvm);
+	uvm_map_sanity_all(uvm);
 }

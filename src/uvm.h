@@ -16,7 +16,7 @@
 #ifndef _UVM_INTERNAL_H_
 #define _UVM_INTERNAL_H_
 
-#include <uvm.h>
+#include "../include/uvm.h" /* the public interface (same name) */
 
 #include "kern/kern.h"
 
@@ -57,6 +57,7 @@ struct uvm {
 	struct uvm_map_state *u_map;	     /* uvm_map.c */
 	struct uvm_pdaemon_state *u_pdaemon; /* uvm_pdaemon.c */
 	struct uvm_swap_state *u_swap;	     /* uvm_swap.c */
+	struct uvm_pdpol_state *u_pdpol;     /* uvm_pdpolicy*.c */
 };
 
 /* Page arithmetic for a machine (the page size is a run-time property). */
