@@ -9,28 +9,70 @@
  *  - pmap_enter() maps one page; flags carry the access that caused it
  *    (VM_PROT_* bits, which preset referenced/modified), PMAP_WIRED and
  *    PMAP_CANFAIL (return ENOMEM instead of panicking when page-table memory
- *    cannot be had).  Entering over an existing mapping replaces it.
+ *    cannot be had).  Entering over an existing mapping replaces it: the
+ *    same page keeps its pv entry and takes the new protection and wiring;
+ *    another page (or a managed page over an unmanaged mapping) removes the
+ *    old mapping first.
  *  - pmap_remove()/pmap_protect() work on [sva, eva) and may defer work until
  *    pmap_update(); the soft back end does everything at once, so
- *    pmap_update() only completes deferred TLB shootdowns.
+ *    pmap_update() only completes deferred TLB shootdowns (it has none).
+ *    An eva of 0 stands for 2^64, the end of the address space; sva == eva
+ *    (not 0) is an empty range.  Both skip unmapped space without visiting
+ *    it page by page.
+ *  - pmap_protect() only lowers: each mapping keeps old & prot.  A prot
+ *    without VM_PROT_READ removes the mappings (as NetBSD's x86 pmap does).
+ *    pmap_page_protect() applies the same rule to every mapping of a page.
  *  - referenced/modified bits belong to the physical page, are set by
- *    accesses through the pmap, and survive removal of the mappings.
- *  - pmap_kenter_pa() mappings are unmanaged (no pv entry, no R/M tracking)
- *    and live in the kernel pmap only.
+ *    accesses through the pmap and by pmap_enter()'s access flags, and
+ *    survive removal of the mappings.  Only managed pages (those with a
+ *    struct vm_page) have them.
+ *  - pmap_kenter_pa() mappings are unmanaged (no pv entry, no R/M tracking),
+ *    wired, and live in the kernel pmap only; pmap_kremove() removes only
+ *    such mappings.
+ *  - pmap_destroy() drops a reference; the last one removes any mappings
+ *    left and frees the pmap.  pmap_remove_all() empties a pmap that is
+ *    about to die (returns true: the caller need not remove ranges).
+ *
+ * Protection checks (pmap_access()) follow the x86 rule: a mapping with
+ * VM_PROT_WRITE or VM_PROT_EXECUTE also allows reads.  An access (a set of
+ * VM_PROT_* bits) is allowed when every bit it asks for is in the
+ * mapping's protection so widened.  There is no "write-only" or
+ * "execute-only" mapping.
  *
  * Simulated accesses go through pmap_access(): an inline look-up of the
  * pmap's small software TLB, then the back end's table walk.  A write that
  * hits the TLB does not need to set the modified bit: entries allow writes
  * only once the page is marked modified, and clearing the bit (or lowering
  * protection) invalidates every TLB entry of the page through its pv list.
+ * Hits are not counted (a hit costs two loads and a compare); misses and
+ * invalidations are counted in the machine's tlb_misses and tlb_flushes.
+ *
+ * Concurrency: every operation but pmap_access() is thread-safe.  The TLB
+ * of a pmap is read without locks by pmap_access() and changed under the
+ * pmap lock, so accesses through one pmap must come from one thread at a
+ * time, and must not run while another thread changes that pmap's
+ * mappings (or those of pages it maps).  Parallel faults on one address
+ * space will need per-thread TLBs and a shootdown protocol.
+ *
+ * Lock order: map/object/amap/anon locks and the page-queue, free-list and
+ * swap locks (all lower classes) may be held when calling into the pmap.
+ * Inside, the pmap lock (class LC_PMAP) comes before a page's pv lock (also
+ * LC_PMAP, hashed by frame).  Per-page operations hold the pv lock and
+ * take each pmap with a try-lock; when that fails they take a reference,
+ * drop the pv lock, wait for the pmap lock, and start over.
  */
 #ifndef _PMAP_PMAP_H_
 #define _PMAP_PMAP_H_
 
+#include <stddef.h>
+#include <sys/queue.h>
+
 #include "uvm.h"
+#include "kern/kern.h"
 
 struct vm_page;
 struct pmap;
+struct pmap_ops;
 
 /* pmap_enter() flags, beyond the VM_PROT_* access bits. */
 #define PMAP_WIRED   0x00000010u
@@ -47,20 +89,22 @@ void pmap_reference(struct pmap *);
 void pmap_destroy(struct pmap *); /* drop a reference */
 struct uvm *pmap_machine(const struct pmap *);
 
-int pmap_enter(struct pmap *, vaddr_t va, paddr_t pa, vm_prot_t prot,
-    uint32_t flags);
+int pmap_enter(
+    struct pmap *, vaddr_t va, paddr_t pa, vm_prot_t prot, uint32_t flags);
 void pmap_remove(struct pmap *, vaddr_t sva, vaddr_t eva);
 /* Remove every mapping (the pmap is about to die): true if done. */
 bool pmap_remove_all(struct pmap *);
 void pmap_protect(struct pmap *, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
 void pmap_unwire(struct pmap *, vaddr_t va);
 bool pmap_extract(struct pmap *, vaddr_t va, paddr_t *pap);
-void pmap_kenter_pa(struct uvm *, vaddr_t va, paddr_t pa, vm_prot_t prot,
-    uint32_t flags);
+void pmap_kenter_pa(
+    struct uvm *, vaddr_t va, paddr_t pa, vm_prot_t prot, uint32_t flags);
 void pmap_kremove(struct uvm *, vaddr_t va, vsize_t len);
 void pmap_update(struct pmap *);
 void pmap_activate(struct pmap *);
 void pmap_deactivate(struct pmap *);
+/* True while the pmap has more activations than deactivations. */
+bool pmap_active_p(const struct pmap *);
 
 /* Per-page operations, through the page's pv list. */
 void pmap_page_protect(struct vm_page *, vm_prot_t prot);
@@ -78,17 +122,21 @@ void pmap_copy_page(struct uvm *, paddr_t src, paddr_t dst);
 int64_t pmap_resident_count(const struct pmap *);
 int64_t pmap_wired_count(const struct pmap *);
 
-void pmap_sanity(struct pmap *);	/* page tables, counts, pv lists */
+void pmap_sanity(struct pmap *);         /* page tables, counts, pv lists */
 void pmap_sanity_page(struct vm_page *); /* pv list of one page */
+/* Every pmap of the machine and the pv list of every page. */
+void pmap_sanity_all(struct uvm *);
 void pmap_printit(struct pmap *, FILE *);
 
 /*
  * The access fast path.  Every pmap starts with a struct pmap_tlb (back ends
  * guarantee it), a direct-mapped cache of translations indexed by virtual
  * page number.  te_vpn is the tag (PMAP_TLB_INVALID when empty), te_host
- * the host address of the page's contents, te_prot what the entry allows.
+ * the host address of the page's contents, te_prot what the entry allows
+ * (already widened by the x86 rule; VM_PROT_WRITE only once the page is
+ * modified, or always for unmanaged mappings).
  */
-#define PMAP_TLB_SIZE	 256u /* entries, a power of two */
+#define PMAP_TLB_SIZE    256u /* entries, a power of two */
 #define PMAP_TLB_INVALID (~(uint64_t)0)
 
 struct pmap_tlb_entry {
@@ -97,10 +145,14 @@ struct pmap_tlb_entry {
 	vm_prot_t te_prot;
 };
 
+/*
+ * tlb_hits is not maintained by the fast path (a hit stores nothing);
+ * layers that count their accesses derive hits as accesses - tlb_misses.
+ */
 struct pmap_tlb {
-	unsigned tlb_shift; /* page shift of the machine */
-	uint64_t tlb_hits, tlb_misses;
-	struct pmap_tlb_entry tlb_ent[PMAP_TLB_SIZE];
+	unsigned tlb_shift;            /* [c] page shift of the machine */
+	uint64_t tlb_hits, tlb_misses; /* [t] see above */
+	struct pmap_tlb_entry tlb_ent[PMAP_TLB_SIZE]; /* [t] */
 };
 
 /*
@@ -108,9 +160,10 @@ struct pmap_tlb {
  * (VM_PROT_* bits), updates referenced/modified, fills the TLB.
  * => returns 0 with *hostp, EFAULT if nothing is mapped at va, or EACCES if
  *    the mapping does not allow the access (the caller then faults).
+ * => takes and releases the pmap lock; never sleeps.
  */
-int pmap_access_slow(struct pmap *, vaddr_t va, vm_prot_t access,
-    uint8_t **hostp);
+int pmap_access_slow(
+    struct pmap *, vaddr_t va, vm_prot_t access, uint8_t **hostp);
 
 static inline int
 pmap_access(struct pmap *pm, vaddr_t va, vm_prot_t access, uint8_t **hostp)
@@ -119,12 +172,96 @@ pmap_access(struct pmap *pm, vaddr_t va, vm_prot_t access, uint8_t **hostp)
 	uint64_t vpn = va >> tlb->tlb_shift;
 	struct pmap_tlb_entry *te = &tlb->tlb_ent[vpn & (PMAP_TLB_SIZE - 1)];
 
-	if (__builtin_expect(te->te_vpn == vpn && (te->te_prot & access) ==
-		access, 1)) {
-		*hostp = te->te_host + (va & (((uint64_t)1 << tlb->tlb_shift) - 1));
+	if (__builtin_expect(
+		te->te_vpn == vpn && (te->te_prot & access) == access, 1)) {
+		*hostp =
+		    te->te_host + (va & (((uint64_t)1 << tlb->tlb_shift) - 1));
 		return 0;
 	}
 	return pmap_access_slow(pm, va, access, hostp);
 }
+
+/*
+ * ------------------------------------------------------------------------
+ * The back-end interface.  Only src/pmap/ uses what follows; the MI layers
+ * call the functions above.
+ *
+ * Lock legend for struct pmap:
+ *	[c] constant after creation
+ *	[a] atomic operations
+ *	[l] pm_lock
+ *	[t] pm_lock to change; read without locks by pmap_access() (see
+ *	    "Concurrency" above)
+ *	[L] the machine's pmap-list lock (pmap.c)
+ *
+ * A back end allocates its pmaps with a struct pmap at offset 0 (and so a
+ * struct pmap_tlb at offset 0 too) and keeps its own fields after it.
+ * pmap.c owns the common fields' life cycle (references, activations, the
+ * machine's list of pmaps, the lock); the back end keeps pm_resident and
+ * pm_wired exact under pm_lock.
+ */
+struct pmap {
+	struct pmap_tlb pm_tlb;        /* [t] MUST be first: pmap_access() */
+	const struct pmap_ops *pm_ops; /* [c] back end */
+	struct uvm *pm_uvm;            /* [c] machine */
+	struct kmutex pm_lock;         /* the pmap lock, class LC_PMAP */
+	unsigned pm_refcnt;            /* [a] references */
+	int pm_nactive;                /* [a] activations - deactivations */
+	bool pm_kernel;                /* [c] the machine's kernel pmap */
+	int64_t pm_resident;           /* [l] valid mappings */
+	int64_t pm_wired;              /* [l] wired valid mappings */
+	LIST_ENTRY(pmap) pm_list;      /* [L] on the machine's list */
+};
+CTASSERT(offsetof(struct pmap, pm_tlb) == 0);
+
+/* Referenced/modified attributes in vm_page.mdattrs (atomic updates). */
+#define PMAP_MD_REFERENCED 0x01u
+#define PMAP_MD_MODIFIED   0x02u
+
+/*
+ * The operations of a back end.  pmap.c validates what it can, keeps the
+ * statistics and references, and calls these.  NULL marks an operation
+ * with nothing to do in that back end (po_update, po_activate,
+ * po_deactivate only).
+ */
+struct pmap_ops {
+	const char *po_name;
+	/* Machine-wide state (behind pmap_backend_state()). */
+	int (*po_init)(struct uvm *);
+	void (*po_fini)(struct uvm *);
+	/* A zeroed pmap of the back end's size; pmap.c fills the header. */
+	struct pmap *(*po_alloc)(struct uvm *);
+	/* The last reference is gone and no mapping is left: free it. */
+	void (*po_free)(struct pmap *);
+	int (*po_enter)(struct pmap *, vaddr_t, paddr_t, vm_prot_t, uint32_t);
+	void (*po_remove)(struct pmap *, vaddr_t, vaddr_t);
+	bool (*po_remove_all)(struct pmap *);
+	void (*po_protect)(struct pmap *, vaddr_t, vaddr_t, vm_prot_t);
+	void (*po_unwire)(struct pmap *, vaddr_t);
+	bool (*po_extract)(struct pmap *, vaddr_t, paddr_t *);
+	void (*po_kenter_pa)(
+	    struct pmap *, vaddr_t, paddr_t, vm_prot_t, uint32_t);
+	void (*po_kremove)(struct pmap *, vaddr_t, vsize_t);
+	void (*po_update)(struct pmap *);
+	void (*po_activate)(struct pmap *);
+	void (*po_deactivate)(struct pmap *);
+	int (*po_access_slow)(struct pmap *, vaddr_t, vm_prot_t, uint8_t **);
+	void (*po_page_protect)(struct uvm *, struct vm_page *, vm_prot_t);
+	bool (*po_clear_attrs)(struct uvm *, struct vm_page *, uint8_t attr);
+	unsigned (*po_page_nmappings)(struct uvm *, struct vm_page *);
+	void (*po_sanity)(struct pmap *);
+	void (*po_sanity_page)(struct uvm *, struct vm_page *);
+	void (*po_printit)(struct pmap *, FILE *);
+};
+
+/* The soft back end (src/pmap/soft/pmap_soft.c). */
+extern const struct pmap_ops pmap_soft_ops;
+
+/* The back end's machine-wide state slot (set by its po_init). */
+void **pmap_backend_state(struct uvm *);
+/* Take a reference unless the pmap is already dying (refcnt 0). */
+bool pmap_tryref(struct pmap *);
+/* Drop a reference, the kernel pmap's included (pmap_destroy() for all). */
+void pmap_rele(struct pmap *);
 
 #endif /* _PMAP_PMAP_H_ */
