@@ -19,9 +19,9 @@ struct vm_page;
 struct vm_anon {
 	struct krwlock *an_lock; /* [l] lock (shared with the amap) */
 	struct vm_page *an_page; /* [l] resident page, or NULL */
-	uint64_t an_swslot;	 /* [l] swap slot, or 0 */
-	unsigned an_ref;	 /* [l] references */
-	struct uvm *an_uvm;	 /* [c] machine */
+	uint64_t an_swslot;      /* [l] swap slot, or 0 */
+	unsigned an_ref;         /* [l] references */
+	struct uvm *an_uvm;      /* [c] machine */
 };
 
 int uvm_anon_init(struct uvm *);
@@ -30,8 +30,14 @@ void uvm_anon_fini(struct uvm *);
 struct vm_anon *uvm_analloc(struct uvm *);
 /* Free an anon whose last reference went away (lock held; dropped pages). */
 void uvm_anfree(struct vm_anon *);
+/*
+ * Finish freeing an anon whose busy page uvm_anfree() marked PG_RELEASED:
+ * called by whoever unbusies it, lock write-held; returns with it released.
+ */
+void uvm_anon_release(struct vm_anon *);
 /* Drop the anon's swap slot (lock held). */
 void uvm_anon_dropswap(struct vm_anon *);
 void uvm_anon_sanity(struct vm_anon *);
+void uvm_anon_printit(struct vm_anon *, FILE *);
 
 #endif /* _UVM_ANON_H_ */
