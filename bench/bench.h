@@ -32,11 +32,11 @@ struct bench {
 };
 
 void bench_register(struct bench *);
-#define BENCH_REGISTER(id, desc, fn)                                       \
-	static struct bench bench_##id = { #id, desc, fn, NULL };          \
-	__attribute__((constructor)) static void bench_reg_##id(void)      \
-	{                                                                  \
-		bench_register(&bench_##id);                               \
+#define BENCH_REGISTER(id, desc, fn)                                  \
+	static struct bench bench_##id = {#id, desc, fn, NULL};       \
+	__attribute__((constructor)) static void bench_reg_##id(void) \
+	{                                                             \
+		bench_register(&bench_##id);                          \
 	}
 
 /* Monotonic time in nanoseconds. */

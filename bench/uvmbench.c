@@ -19,7 +19,8 @@ bench_register(struct bench *b)
 	struct bench **bp;
 
 	/* Keep the list sorted by name so that output order is stable. */
-	for (bp = &bench_list; *bp != NULL && strcmp((*bp)->b_name, b->b_name) < 0;
+	for (bp = &bench_list;
+	     *bp != NULL && strcmp((*bp)->b_name, b->b_name) < 0;
 	     bp = &(*bp)->b_next)
 		continue;
 	b->b_next = *bp;
@@ -92,7 +93,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	struct bench_ctx ctx = { .bc_quick = false, .bc_reps = 5 };
+	struct bench_ctx ctx = {.bc_quick = false, .bc_reps = 5};
 	const char *filters[64];
 	int nfilters = 0, ran = 0;
 	bool list = false;

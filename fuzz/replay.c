@@ -57,7 +57,8 @@ main(int argc, char **argv)
 
 			if (de->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i], de->d_name);
+			snprintf(
+			    path, sizeof(path), "%s/%s", argv[i], de->d_name);
 			errors += replay_file(path);
 			nfiles++;
 		}

@@ -16,6 +16,7 @@
 #include <uvm/uvm_config.h>
 #include <uvm/uvm_stats.h>
 #include <uvm/uvm_map.h>
+#include <uvm/uvm_fault.h>
 #include <uvm/uvm_swap.h>
 
 #ifdef __cplusplus

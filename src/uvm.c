@@ -63,15 +63,15 @@ static const struct uvm_subsys {
 	int (*ss_init)(struct uvm *);
 	void (*ss_fini)(struct uvm *);
 } uvm_subsystems[] = {
-	{ "physseg", uvm_physseg_init, uvm_physseg_fini },
-	{ "page", uvm_page_init, uvm_page_fini },
-	{ "pdpolicy", uvmpdpol_init, uvmpdpol_fini },
-	{ "pmap", pmap_init, pmap_fini },
-	{ "swap", uvm_swap_init, uvm_swap_fini }, /* before its users */
-	{ "object", uvm_obj_state_init, uvm_obj_state_fini },
-	{ "anon", uvm_anon_init, uvm_anon_fini },
-	{ "amap", uvm_amap_init, uvm_amap_fini },
-	{ "map", uvm_map_init, uvm_map_fini },
+    {"physseg", uvm_physseg_init, uvm_physseg_fini},
+    {"page", uvm_page_init, uvm_page_fini},
+    {"pdpolicy", uvmpdpol_init, uvmpdpol_fini},
+    {"pmap", pmap_init, pmap_fini},
+    {"swap", uvm_swap_init, uvm_swap_fini}, /* before its users */
+    {"object", uvm_obj_state_init, uvm_obj_state_fini},
+    {"anon", uvm_anon_init, uvm_anon_fini},
+    {"amap", uvm_amap_init, uvm_amap_fini},
+    {"map", uvm_map_init, uvm_map_fini},
 };
 
 int
@@ -151,7 +151,7 @@ uvm_pagesize(const struct uvm *uvm)
 void
 uvm_stats(const struct uvm *uvm, struct uvmexp *exp)
 {
-#define UVMEXP_COPY(name, desc)                                            \
+#define UVMEXP_COPY(name, desc) \
 	exp->name = __atomic_load_n(&uvm->u_exp.name, __ATOMIC_RELAXED);
 	UVMEXP_FIELDS(UVMEXP_COPY)
 #undef UVMEXP_COPY
@@ -160,7 +160,7 @@ uvm_stats(const struct uvm *uvm, struct uvmexp *exp)
 void
 uvm_stats_print(const struct uvmexp *exp, FILE *fp)
 {
-#define UVMEXP_PRINT(name, desc)                                           \
+#define UVMEXP_PRINT(name, desc) \
 	fprintf(fp, "%9" PRId64 " %s\n", exp->name, desc);
 	UVMEXP_FIELDS(UVMEXP_PRINT)
 #undef UVMEXP_PRINT
@@ -185,11 +185,12 @@ uvm_acct_equal_p(const struct uvm_acct *a, const struct uvm_acct *b)
 {
 	bool equal = true;
 
-#define UVM_ACCT_CMP(f)                                                    \
-	if (a->f != b->f) {                                                \
-		fprintf(stderr, "accounting: %s was %" PRId64              \
-		    ", now %" PRId64 "\n", #f, a->f, b->f);               \
-		equal = false;                                             \
+#define UVM_ACCT_CMP(f)                                                      \
+	if (a->f != b->f) {                                                  \
+		fprintf(stderr,                                              \
+		    "accounting: %s was %" PRId64 ", now %" PRId64 "\n", #f, \
+		    a->f, b->f);                                             \
+		equal = false;                                               \
 	}
 	UVM_ACCT_CMP(ua_free)
 	UVM_ACCT_CMP(ua_poolnout)

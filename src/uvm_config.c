@@ -187,17 +187,20 @@ uvm_parse_segs(const char *s, struct uvm_config *c)
 	c->uc_nsegs = 0;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char *f[3] = { NULL, NULL, NULL }, *q = tok;
+		char *f[3] = {NULL, NULL, NULL}, *q = tok;
 		int nf = 0, fl = 0;
 		uint64_t start, n;
 
 		while (nf < 3 && (f[nf] = strsep(&q, ":")) != NULL)
 			nf++;
 		if (c->uc_nsegs == UVM_CONFIG_MAXSEGS || nf < 2 || q != NULL ||
-		    !uvm_parse_size(f[0], &start) || !uvm_parse_size(f[1], &n) ||
-		    (nf == 3 && !uvm_parse_int(f[2], 0, UVM_NFREELIST - 1, &fl))) {
-			uvm_set_error("config: UVM_SEGS=\"%s\": expected "
-				      "start:npages[:freelist],... (at most %d)",
+		    !uvm_parse_size(f[0], &start) ||
+		    !uvm_parse_size(f[1], &n) ||
+		    (nf == 3 &&
+			!uvm_parse_int(f[2], 0, UVM_NFREELIST - 1, &fl))) {
+			uvm_set_error(
+			    "config: UVM_SEGS=\"%s\": expected "
+			    "start:npages[:freelist],... (at most %d)",
 			    s, UVM_CONFIG_MAXSEGS);
 			return EINVAL;
 		}
@@ -222,7 +225,7 @@ uvm_parse_swap(const char *s, struct uvm_config *c, char **pathstore)
 	c->uc_nswap = 0;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char *f[3] = { NULL, NULL, NULL }, *q = tok;
+		char *f[3] = {NULL, NULL, NULL}, *q = tok;
 		int nf = 0, prio = 0;
 		uint64_t size;
 
@@ -254,10 +257,10 @@ uvm_overlap_p(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 int
 uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 {
-	static const char *const backends[] = { "soft", NULL };
-	static const char *const pdmodes[] = { "inline", "thread", NULL };
-	static const char *const policies[] = { "clock", "clockpro", NULL };
-	static const char *const personalities[] = { "netbsd", "linux", NULL };
+	static const char *const backends[] = {"soft", NULL};
+	static const char *const pdmodes[] = {"inline", "thread", NULL};
+	static const char *const policies[] = {"clock", "clockpro", NULL};
+	static const char *const personalities[] = {"netbsd", "linux", NULL};
 	struct uvm_config empty, *c = &uvm->u_cfg;
 	uint64_t v, npages;
 	const char *env, *v_str;
@@ -271,8 +274,8 @@ uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 	*c = *api;
 
 	/* Page size. */
-	if ((error = uvm_resolve_size(api->uc_pagesize, "PAGESIZE", 4 * KIB,
-		 &c->uc_pagesize)) != 0)
+	if ((error = uvm_resolve_size(
+		 api->uc_pagesize, "PAGESIZE", 4 * KIB, &c->uc_pagesize)) != 0)
 		return error;
 	if (!powerof2_p(c->uc_pagesize) || c->uc_pagesize < 4 * KIB ||
 	    c->uc_pagesize > 64 * KIB) {
@@ -301,7 +304,8 @@ uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 			return error;
 		npages = c->uc_memsize >> uvm->u_pageshift;
 		if (npages < 16 || npages > UINT32_MAX / 2) {
-			uvm_set_error("config: memsize %" PRIu64 " gives %" PRIu64
+			uvm_set_error("config: memsize %" PRIu64
+				      " gives %" PRIu64
 				      " pages; need 16 to %u pages",
 			    c->uc_memsize, npages, UINT32_MAX / 2);
 			return EINVAL;
@@ -320,20 +324,23 @@ uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 			const struct uvm_config_seg *s = &c->uc_segs[i];
 
 			if (s->cs_npages == 0) {
-				uvm_set_error("config: segs[%u] has no pages", i);
+				uvm_set_error(
+				    "config: segs[%u] has no pages", i);
 				return EINVAL;
 			}
 			if (s->cs_start + s->cs_npages > UINT32_MAX ||
 			    s->cs_start + s->cs_npages < s->cs_start) {
-				uvm_set_error("config: segs[%u] ends beyond page "
-					      "frame %u",
+				uvm_set_error(
+				    "config: segs[%u] ends beyond page "
+				    "frame %u",
 				    i, UINT32_MAX);
 				return EINVAL;
 			}
 			if (s->cs_freelist < 0 ||
 			    s->cs_freelist >= UVM_NFREELIST) {
-				uvm_set_error("config: segs[%u].freelist %d not "
-					      "in [0, %d)",
+				uvm_set_error(
+				    "config: segs[%u].freelist %d not "
+				    "in [0, %d)",
 				    i, s->cs_freelist, UVM_NFREELIST);
 				return EINVAL;
 			}
@@ -343,8 +350,9 @@ uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 				if (uvm_overlap_p(s->cs_start,
 					s->cs_start + s->cs_npages, t->cs_start,
 					t->cs_start + t->cs_npages)) {
-					uvm_set_error("config: segs[%u] overlaps "
-						      "segs[%u]",
+					uvm_set_error(
+					    "config: segs[%u] overlaps "
+					    "segs[%u]",
 					    i, j);
 					return EINVAL;
 				}
@@ -394,8 +402,8 @@ uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 		return EINVAL;
 	}
 	c->uc_policy = v_str;
-	c->uc_personality = uvm_resolve_str(api->uc_personality,
-	    "PERSONALITY", "netbsd");
+	c->uc_personality =
+	    uvm_resolve_str(api->uc_personality, "PERSONALITY", "netbsd");
 	if ((v_str = uvm_str_in(c->uc_personality, personalities)) == NULL) {
 		uvm_set_error("config: personality \"%s\" unknown (netbsd, "
 			      "linux)",
@@ -423,14 +431,14 @@ uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 	}
 
 	/* Page-daemon tuning (percent). */
-#define RESOLVE_PCT(field, name, def)                                      \
-	if ((error = uvm_resolve_int(api->field, name, 0, 100, def,        \
-		 &c->field)) != 0)                                          \
-		return error;                                              \
-	if (c->field < 0 || c->field > 100) {                              \
-		uvm_set_error("config: %s %d not a percentage", name,      \
-		    c->field);                                             \
-		return EINVAL;                                             \
+#define RESOLVE_PCT(field, name, def)                                  \
+	if ((error = uvm_resolve_int(                                  \
+		 api->field, name, 0, 100, def, &c->field)) != 0)      \
+		return error;                                          \
+	if (c->field < 0 || c->field > 100) {                          \
+		uvm_set_error(                                         \
+		    "config: %s %d not a percentage", name, c->field); \
+		return EINVAL;                                         \
 	}
 	RESOLVE_PCT(uc_anonmin, "ANONMIN", 10)
 	RESOLVE_PCT(uc_anonmax, "ANONMAX", 80)
@@ -454,9 +462,8 @@ uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 		 "RESERVE_PAGEDAEMON", MAX(npages / 256, 4),
 		 &c->uc_reserve_pagedaemon)) != 0)
 		return error;
-	if ((error = uvm_resolve_size(api->uc_reserve_kernel,
-		 "RESERVE_KERNEL", MAX(npages / 128, 8),
-		 &c->uc_reserve_kernel)) != 0)
+	if ((error = uvm_resolve_size(api->uc_reserve_kernel, "RESERVE_KERNEL",
+		 MAX(npages / 128, 8), &c->uc_reserve_kernel)) != 0)
 		return error;
 	if (c->uc_reserve_pagedaemon + c->uc_reserve_kernel >= npages / 2) {
 		uvm_set_error("config: reserve_pagedaemon + reserve_kernel "
@@ -469,18 +476,18 @@ uvm_config_resolve(const struct uvm_config *api, struct uvm *uvm)
 	if ((error = uvm_resolve_size(api->uc_seed, "SEED", 1, &c->uc_seed)) !=
 	    0)
 		return error;
-	if ((error = uvm_resolve_int(api->uc_aslr, "ASLR", -1, 1, -1,
-		 &c->uc_aslr)) != 0)
+	if ((error = uvm_resolve_int(
+		 api->uc_aslr, "ASLR", -1, 1, -1, &c->uc_aslr)) != 0)
 		return error;
 	if (c->uc_aslr == 0)
 		c->uc_aslr = -1;
 	if (c->uc_aslr != 1 && c->uc_aslr != -1) {
-		uvm_set_error("config: aslr %d must be 1 (on) or -1 (off)",
-		    c->uc_aslr);
+		uvm_set_error(
+		    "config: aslr %d must be 1 (on) or -1 (off)", c->uc_aslr);
 		return EINVAL;
 	}
-	if ((error = uvm_resolve_int(api->uc_diagnostic, "DIAGNOSTIC", 0, 3,
-		 1, &iv)) != 0)
+	if ((error = uvm_resolve_int(
+		 api->uc_diagnostic, "DIAGNOSTIC", 0, 3, 1, &iv)) != 0)
 		return error;
 	if (iv < 0 || iv > 3) {
 		uvm_set_error("config: diagnostic %d not in [0, 3]", iv);
@@ -513,8 +520,8 @@ uvm_config_dump(const struct uvm *uvm, FILE *fp)
 	fprintf(fp, "  policy             %s\n", c->uc_policy);
 	fprintf(fp, "  personality        %s\n", c->uc_personality);
 	for (i = 0; i < c->uc_nswap; i++)
-		fprintf(fp, "  swap %-2u            %s size %" PRIu64
-			    " priority %d\n",
+		fprintf(fp,
+		    "  swap %-2u            %s size %" PRIu64 " priority %d\n",
 		    i, c->uc_swap[i].cw_path, c->uc_swap[i].cw_size,
 		    c->uc_swap[i].cw_priority);
 	fprintf(fp, "  anonmin/max        %d%% / %d%%\n", c->uc_anonmin,

@@ -27,7 +27,7 @@
 struct th_fixture {
 	struct uvm *tf_uvm;
 	struct uvm_acct tf_acct; /* baseline */
-	void *tf_arg;		 /* test-private */
+	void *tf_arg;            /* test-private */
 };
 
 /* A configuration with small defaults: 4 KiB pages, 16 MiB, inline daemon. */
@@ -38,7 +38,7 @@ void th_rebaseline(struct th_fixture *);
 /* Check accounting against the baseline and run the sanity checkers. */
 void th_check(struct th_fixture *);
 
-int th_setup(void **state);	 /* default machine */
+int th_setup(void **state); /* default machine */
 int th_setup_cfg(void **state, const struct uvm_config *);
 int th_teardown(void **state);
 #define TH_UVM(state) (((struct th_fixture *)*(state))->tf_uvm)
@@ -49,18 +49,18 @@ void th_install_panic_hook(void);
 /* Expecting a panic: evaluates to true if `stmt` panicked. */
 extern jmp_buf *th_panic_jmp;
 extern char th_panic_msg[512];
-#define TH_EXPECT_PANIC(stmt)                                              \
-	({                                                                 \
-		jmp_buf _jb;                                               \
-		volatile int _p = 0;                                       \
-		th_panic_jmp = &_jb;                                       \
-		if (setjmp(_jb) == 0) {                                    \
-			stmt;                                              \
-		} else {                                                   \
-			_p = 1;                                            \
-		}                                                          \
-		th_panic_jmp = NULL;                                       \
-		_p;                                                        \
+#define TH_EXPECT_PANIC(stmt)           \
+	({                              \
+		jmp_buf _jb;            \
+		volatile int _p = 0;    \
+		th_panic_jmp = &_jb;    \
+		if (setjmp(_jb) == 0) { \
+			stmt;           \
+		} else {                \
+			_p = 1;         \
+		}                       \
+		th_panic_jmp = NULL;    \
+		_p;                     \
 	})
 
 /* Deterministic pseudo-random numbers for tests (splitmix64/xoshiro). */

@@ -12,10 +12,10 @@
 #include "uvm_page.h"
 
 /* Every UVM_* variable the tests set; cleared around each test. */
-static const char *const env_names[] = { "UVM_PAGESIZE", "UVM_MEMSIZE",
-	"UVM_SEGS", "UVM_NCOLORS", "UVM_BACKEND", "UVM_PDAEMON", "UVM_POLICY",
-	"UVM_PERSONALITY", "UVM_SWAP", "UVM_ANONMIN", "UVM_INACTIVEPCT",
-	"UVM_SEED", "UVM_ASLR", "UVM_DIAGNOSTIC", "UVM_RESERVE_KERNEL" };
+static const char *const env_names[] = {"UVM_PAGESIZE", "UVM_MEMSIZE",
+    "UVM_SEGS", "UVM_NCOLORS", "UVM_BACKEND", "UVM_PDAEMON", "UVM_POLICY",
+    "UVM_PERSONALITY", "UVM_SWAP", "UVM_ANONMIN", "UVM_INACTIVEPCT", "UVM_SEED",
+    "UVM_ASLR", "UVM_DIAGNOSTIC", "UVM_RESERVE_KERNEL"};
 
 static void
 env_clear(void)
@@ -52,8 +52,8 @@ expect_einval(const struct uvm_config *cfg, const char *field)
 	assert_int_equal(error, EINVAL);
 	assert_null(uvm);
 	if (strstr(uvm_last_error(), field) == NULL)
-		fail_msg("message \"%s\" does not name \"%s\"", uvm_last_error(),
-		    field);
+		fail_msg("message \"%s\" does not name \"%s\"",
+		    uvm_last_error(), field);
 }
 
 static void
@@ -88,7 +88,8 @@ test_pagesizes(void **state)
 		cfg.uc_memsize = 8u << 20;
 		assert_int_equal(uvm_create(&cfg, &uvm), 0);
 		assert_int_equal(uvm_pagesize(uvm), ps);
-		assert_int_equal(uvm->u_pagesize, (uint64_t)1 << uvm->u_pageshift);
+		assert_int_equal(
+		    uvm->u_pagesize, (uint64_t)1 << uvm->u_pageshift);
 		assert_int_equal(uvm_round_page(uvm, 1), ps);
 		assert_int_equal(uvm_trunc_page(uvm, ps + 1), ps);
 		uvm_destroy(uvm);
@@ -115,12 +116,12 @@ test_invalid_configs(void **state)
 
 	uvm_config_init(&cfg);
 	cfg.uc_nsegs = 2;
-	cfg.uc_segs[0] = (struct uvm_config_seg){ 100, 1000, 0 };
-	cfg.uc_segs[1] = (struct uvm_config_seg){ 500, 1000, 0 };
+	cfg.uc_segs[0] = (struct uvm_config_seg){100, 1000, 0};
+	cfg.uc_segs[1] = (struct uvm_config_seg){500, 1000, 0};
 	expect_einval(&cfg, "overlaps");
-	cfg.uc_segs[1] = (struct uvm_config_seg){ 2000, 0, 0 };
+	cfg.uc_segs[1] = (struct uvm_config_seg){2000, 0, 0};
 	expect_einval(&cfg, "segs[1]");
-	cfg.uc_segs[1] = (struct uvm_config_seg){ 2000, 10, 7 };
+	cfg.uc_segs[1] = (struct uvm_config_seg){2000, 10, 7};
 	expect_einval(&cfg, "freelist");
 	cfg.uc_nsegs = UVM_CONFIG_MAXSEGS + 1;
 	expect_einval(&cfg, "nsegs");
@@ -207,17 +208,17 @@ test_env_malformed(void **state)
 	static const struct {
 		const char *var, *value, *named;
 	} bad[] = {
-		{ "UVM_PAGESIZE", "4q", "UVM_PAGESIZE" },
-		{ "UVM_PAGESIZE", "", NULL }, /* empty: ignored */
-		{ "UVM_MEMSIZE", "lots", "UVM_MEMSIZE" },
-		{ "UVM_MEMSIZE", "99999999999999999999999", "UVM_MEMSIZE" },
-		{ "UVM_SEGS", "12", "UVM_SEGS" },
-		{ "UVM_SEGS", "1:2:3:4", "UVM_SEGS" },
-		{ "UVM_SWAP", "file", "UVM_SWAP" },
-		{ "UVM_ANONMIN", "-5", "UVM_ANONMIN" },
-		{ "UVM_ASLR", "yes", "UVM_ASLR" },
-		{ "UVM_DIAGNOSTIC", "7", "UVM_DIAGNOSTIC" },
-		{ "UVM_POLICY", "fifo", "policy" },
+	    {"UVM_PAGESIZE", "4q", "UVM_PAGESIZE"},
+	    {"UVM_PAGESIZE", "", NULL}, /* empty: ignored */
+	    {"UVM_MEMSIZE", "lots", "UVM_MEMSIZE"},
+	    {"UVM_MEMSIZE", "99999999999999999999999", "UVM_MEMSIZE"},
+	    {"UVM_SEGS", "12", "UVM_SEGS"},
+	    {"UVM_SEGS", "1:2:3:4", "UVM_SEGS"},
+	    {"UVM_SWAP", "file", "UVM_SWAP"},
+	    {"UVM_ANONMIN", "-5", "UVM_ANONMIN"},
+	    {"UVM_ASLR", "yes", "UVM_ASLR"},
+	    {"UVM_DIAGNOSTIC", "7", "UVM_DIAGNOSTIC"},
+	    {"UVM_POLICY", "fifo", "policy"},
 	};
 	struct uvm *uvm;
 
@@ -343,24 +344,24 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, env_setup,
-		    env_teardown),
-		cmocka_unit_test_setup_teardown(test_pagesizes, env_setup,
-		    env_teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_configs, env_setup,
-		    env_teardown),
-		cmocka_unit_test_setup_teardown(test_env_overrides, env_setup,
-		    env_teardown),
-		cmocka_unit_test_setup_teardown(test_env_malformed, env_setup,
-		    env_teardown),
-		cmocka_unit_test_setup_teardown(test_config_dump, env_setup,
-		    env_teardown),
-		cmocka_unit_test_setup_teardown(test_stats_print, env_setup,
-		    env_teardown),
-		cmocka_unit_test_setup_teardown(test_two_machines, env_setup,
-		    env_teardown),
-		cmocka_unit_test_setup_teardown(test_create_destroy_loop,
-		    env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_defaults, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_pagesizes, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_invalid_configs, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_env_overrides, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_env_malformed, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_config_dump, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_stats_print, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_two_machines, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_create_destroy_loop, env_setup, env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
