@@ -39,6 +39,7 @@ struct uvm_object;
 /* Pager operations vector. */
 struct uvm_pagerops {
 	const char *pgo_name;
+	uint32_t pgo_usage; /* usage class of its pages: PG_AOBJ, PG_FILE, 0 */
 	void (*pgo_reference)(struct uvm_object *);
 	void (*pgo_detach)(struct uvm_object *);
 	/*
