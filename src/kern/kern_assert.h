@@ -4,8 +4,9 @@
  *
  * Levels: KASSERT/KASSERTMSG are compiled in with DIAGNOSTIC (debug, asan,
  * tsan builds and CI); KDASSERT/KDASSERTMSG, meant for O(n) checks, with
- * DEBUG.  A disabled assertion still type-checks its expression (it sits in
- * a dead "if (0)"), so release builds cannot rot the debug ones.  CTASSERT is
+ * DEBUG.  A disabled assertion still type-checks its expression and its
+ * message arguments (they sit in a dead "if (0)"), so release builds cannot
+ * rot the debug ones and variables used only in messages stay "used".  CTASSERT is
  * a compile-time assertion.
  */
 #ifndef _KERN_ASSERT_H_
@@ -41,10 +42,11 @@ void kassert_panic(const char *expr, const char *file, int line,
 		? (void)0       \
 		: kassert_panic(#e, __FILE__, __LINE__, msg, ##__VA_ARGS__))
 #else
-#define KASSERTMSG(e, msg, ...)    \
-	do {                       \
-		if (0)             \
-			(void)(e); \
+#define KASSERTMSG(e, msg, ...)                                            \
+	do {                                                               \
+		if (0)                                                     \
+			kassert_panic(((void)(e), #e), __FILE__, __LINE__, \
+			    msg, ##__VA_ARGS__);                           \
 	} while (0)
 #endif
 #define KASSERT(e) KASSERTMSG(e, " ")
@@ -52,10 +54,11 @@ void kassert_panic(const char *expr, const char *file, int line,
 #ifdef DEBUG
 #define KDASSERTMSG(e, msg, ...) KASSERTMSG(e, msg, ##__VA_ARGS__)
 #else
-#define KDASSERTMSG(e, msg, ...)   \
-	do {                       \
-		if (0)             \
-			(void)(e); \
+#define KDASSERTMSG(e, msg, ...)                                           \
+	do {                                                               \
+		if (0)                                                     \
+			kassert_panic(((void)(e), #e), __FILE__, __LINE__, \
+			    msg, ##__VA_ARGS__);                           \
 	} while (0)
 #endif
 #define KDASSERT(e) KDASSERTMSG(e, " ")

@@ -151,3 +151,16 @@ th_tmpdir(void)
 
 	return d != NULL && *d != '\0' ? d : "/tmp";
 }
+
+uint64_t
+th_scale(uint64_t n)
+{
+	const char *e = getenv("UVM_TEST_SCALE");
+	double f = e != NULL ? strtod(e, NULL) : 1.0;
+	double v;
+
+	if (!(f > 0))
+		f = 1.0;
+	v = (double)n * f;
+	return v < 1 ? 1 : (uint64_t)v;
+}

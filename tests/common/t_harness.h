@@ -71,6 +71,12 @@ void th_rng_seed(struct th_rng *, uint64_t seed);
 uint64_t th_rng_next(struct th_rng *);
 uint64_t th_rng_below(struct th_rng *, uint64_t n); /* [0, n) */
 
+/*
+ * Scale an iteration count by $UVM_TEST_SCALE (default 1; valgrind runs use
+ * a small fraction).  Never returns less than 1.
+ */
+uint64_t th_scale(uint64_t n);
+
 /* A scratch directory for files (swap, traces): $UVM_TEST_TMPDIR or /tmp. */
 const char *th_tmpdir(void);
 
