@@ -105,6 +105,7 @@ struct vm_amap {
 	struct vm_anon **am_anon;    /* [l] slot -> anon */
 	int *am_ppref;               /* [l] per-slot references (RLE) or NULL */
 	LIST_ENTRY(vm_amap) am_list; /* [L] on the machine's list */
+	unsigned am_swapgen;         /* [L] last amap_swap_off() walk */
 };
 
 struct uvm_amap_state {
@@ -112,6 +113,7 @@ struct uvm_amap_state {
 	struct pool ams_pool;           /* struct vm_amap, KFI_AMAP */
 	LIST_HEAD(, vm_amap) ams_amaps; /* [ams_lock] live amaps */
 	uint64_t ams_namaps;            /* [ams_lock] on the list */
+	unsigned ams_swapgen;           /* [ams_lock] amap_swap_off() walks */
 };
 
 static void amap_free(struct vm_amap *);
@@ -1273,7 +1275,7 @@ amap_sanity(struct vm_amap *amap)
 
 /*
  * An open-addressing count of references per anon, for the machine-wide
- * check that an anon's an_ref equals the slots pointing at it.
+ * check that an anon's an_ref covers the slots pointing at it.
  */
 struct amap_anoncount {
 	struct vm_anon *ac_anon;
@@ -1294,7 +1296,8 @@ amap_anoncount_slot(struct amap_anoncount *t, size_t mask, struct vm_anon *anon)
 /*
  * uvm_amap_sanity_all: check every amap of the machine; when no amap was
  * skipped (locked by another thread), also check that each anon's an_ref
- * equals the number of amap slots referring to it.
+ * is at least the number of amap slots referring to it (equal unless a
+ * voaddr holds the anon).
  */
 void
 uvm_amap_sanity_all(struct uvm *uvm)
@@ -1343,8 +1346,13 @@ uvm_amap_sanity_all(struct uvm *uvm)
 	KASSERT(n == ams->ams_namaps);
 	if (complete && t != NULL) {
 		for (size_t h = 0; h < size; h++) {
+			/*
+			 * Every amap slot holds a reference; a held voaddr
+			 * (uvm_voaddr_acquire()) holds one more, so the count
+			 * may exceed the slots but never fall below them.
+			 */
 			if (t[h].ac_anon == NULL ||
-			    t[h].ac_anon->an_ref == t[h].ac_n)
+			    t[h].ac_anon->an_ref >= t[h].ac_n)
 				continue;
 			bad = t[h];
 			badref = t[h].ac_anon->an_ref;
@@ -1355,7 +1363,7 @@ uvm_amap_sanity_all(struct uvm *uvm)
 	mutex_exit(&ams->ams_lock);
 	free(t);
 	KASSERTMSG(bad.ac_anon == NULL,
-	    "anon %p: an_ref %u, referenced by %u amap slots",
+	    "anon %p: an_ref %u, below the %u amap slots pointing at it",
 	    (void *)bad.ac_anon, badref, bad.ac_n);
 }
 
@@ -1389,4 +1397,66 @@ amap_printit(struct vm_amap *amap, FILE *fp)
 		fprintf(fp, " [%d,%d)=%d", lcv, lcv + len, ref);
 	}
 	fprintf(fp, "\n");
+}
+
+/*
+ * amap_swap_off: call fn(anon, arg) for every anon of the machine whose
+ * swap slot lies in [startslot, endslot) (swapoff, uvm_swap_drain()).
+ *	=> no locks held on entry or return; may sleep for amap locks
+ *	=> fn runs with the anon's (its amap's) lock write-held; it may page
+ *	   the anon in and drop its slot, but must not change the amap
+ *	=> returns the first nonzero result of fn (the walk stops there), or 0
+ *
+ * Each amap is try-locked under the list lock and marked with this walk's
+ * number; the list lock is dropped while fn runs and taken again before
+ * the amap is unlocked, so the amap is still on the list to step from (it
+ * cannot be freed without its lock and then the list lock).  When the
+ * try-lock fails we wait for the lock without the list lock and start
+ * over from the head, skipping the amaps already visited.
+ */
+int
+amap_swap_off(struct uvm *uvm, uint64_t startslot, uint64_t endslot,
+    int (*fn)(struct vm_anon *, void *), void *arg)
+{
+	struct uvm_amap_state *ams = uvm->u_amap;
+	struct vm_amap *amap;
+	struct krwlock *lock;
+	unsigned gen;
+	int error = 0, i;
+
+	KASSERT(startslot <= endslot);
+	mutex_enter(&ams->ams_lock);
+	gen = ++ams->ams_swapgen;
+	amap = LIST_FIRST(&ams->ams_amaps);
+	while (amap != NULL && error == 0) {
+		if (amap->am_swapgen == gen) {
+			amap = LIST_NEXT(amap, am_list);
+			continue;
+		}
+		lock = amap->am_lock;
+		if (!rw_tryenter(lock, RW_WRITER)) {
+			uvm_rwobj_hold(lock);
+			mutex_exit(&ams->ams_lock);
+			rw_enter(lock, RW_WRITER);
+			rw_exit(lock);
+			uvm_rwobj_rele(lock);
+			mutex_enter(&ams->ams_lock);
+			amap = LIST_FIRST(&ams->ams_amaps);
+			continue;
+		}
+		amap->am_swapgen = gen;
+		mutex_exit(&ams->ams_lock);
+		for (i = 0; i < amap->am_nused && error == 0; i++) {
+			struct vm_anon *anon = amap->am_anon[amap->am_slots[i]];
+
+			if (anon->an_swslot >= startslot &&
+			    anon->an_swslot < endslot)
+				error = fn(anon, arg);
+		}
+		mutex_enter(&ams->ams_lock);
+		rw_exit(lock);
+		amap = LIST_NEXT(amap, am_list);
+	}
+	mutex_exit(&ams->ams_lock);
+	return error;
 }

@@ -18,6 +18,7 @@
  * in the destination under the destination's lock.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uvm.h"
@@ -25,6 +26,7 @@
 #include "uvm_map.h"
 #include "uvm_map_impl.h"
 #include "uvm_object.h"
+#include "uvm_fault.h"
 #include "pmap/pmap.h"
 
 /* Append the dead list b to the dead list *ap. */
@@ -135,7 +137,11 @@ uvm_map_range_unlock(struct vm_map *map, struct uvm_mapent_reservation *umr)
  * => returns 0, EINVAL (unaligned, start > end, prot not VM_PROT_*, a
  *    submap in the range, a QUANTUM entry cut), EACCES (prot above an
  *    entry's maximum protection), ENOMEM (no entry for clipping: fault
- *    injection only); on error nothing changed
+ *    injection only); on those errors nothing changed
+ * => in a map with VM_MAP_WIREFUTURE (mlockall(MCL_FUTURE)), entries that
+ *    were PROT_NONE and unwired (uvm_map_pageable_all() skips them) are
+ *    wired now that they become accessible, as NetBSD does; if that fails
+ *    the new protection stays and the wiring error is returned
  */
 int
 uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end, vm_prot_t prot,
@@ -143,7 +149,10 @@ uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end, vm_prot_t prot,
 {
 	struct uvm_mapent_reservation umr;
 	struct vm_map_entry *e, *first;
-	int error;
+	struct {
+		vaddr_t tw_start, tw_end;
+	} *towire = NULL;
+	int error, nwire = 0;
 
 	error = uvm_map_range_valid(map, start, end);
 	if (error != 0)
@@ -174,12 +183,39 @@ uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end, vm_prot_t prot,
 		return error;
 	}
 
+	/*
+	 * Entries that must be wired once accessible (wire-future maps):
+	 * remembered as ranges, wired after the walk because wiring may
+	 * clip entries (chunked amap copies).
+	 */
+	if ((map->flags & VM_MAP_WIREFUTURE) != 0 && prot != VM_PROT_NONE) {
+		int n = 0;
+
+		for (e = first; e != &map->header && e->start < end;
+		     e = e->next)
+			if (e->protection == VM_PROT_NONE &&
+			    !VM_MAPENT_ISWIRED(e))
+				n++;
+		if (n > 0 &&
+		    (towire = calloc((size_t)n, sizeof(*towire))) == NULL) {
+			uvm_map_range_unlock(map, &umr);
+			return ENOMEM;
+		}
+	}
+
 	for (e = uvm_map_range_first(map, start, &umr);
 	     e != &map->header && e->start < end; e = e->next) {
 		vm_prot_t old = e->protection;
 
 		if (end < e->end)
 			uvm_map_clip_end_umr(map, e, end, &umr);
+		if (towire != NULL && old == VM_PROT_NONE &&
+		    !VM_MAPENT_ISWIRED(e) &&
+		    (set_max ? old & prot : prot) != VM_PROT_NONE) {
+			towire[nwire].tw_start = e->start;
+			towire[nwire].tw_end = e->end;
+			nwire++;
+		}
 		if (set_max) {
 			e->max_protection = prot;
 			e->protection = old & prot;
@@ -204,8 +240,12 @@ uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end, vm_prot_t prot,
 	if (map->pmap != NULL)
 		pmap_update(map->pmap);
 	uvm_map_range_merge(map, start, end);
+	for (int i = 0; i < nwire && error == 0; i++)
+		error = uvm_map_pageable(map, towire[i].tw_start,
+		    towire[i].tw_end, false, UVM_LK_ENTER | UVM_LK_EXIT);
+	free(towire);
 	uvm_map_range_unlock(map, &umr);
-	return 0;
+	return error;
 }
 
 /*

@@ -6,6 +6,7 @@
  * enumeration.
  */
 #include "t_map.h"
+#include "uvm_fault.h"
 
 #define MIN_PG 16
 #define MAX_PG 4096
@@ -571,6 +572,61 @@ test_foreach(void **state)
 	MAP_END();
 }
 
+/*
+ * mlockall(MCL_FUTURE) and PROT_NONE (private anonymous memory, as mmap
+ * makes it: copy-on-write with no amap yet): a PROT_NONE entry is not wired by
+ * uvm_map_pageable_all(), and becomes wired (its pages resident) when
+ * uvm_map_protect() makes it accessible.
+ */
+static void
+test_protect_wirefuture(void **state)
+{
+	struct uvm *uvm = TH_UVM(state);
+	struct vmspace *vm;
+	struct vm_map *map;
+	struct vm_map_entry *e;
+	int64_t wired0 = uvm_cnt_get(uvm, wired);
+	vaddr_t va = P(64);
+
+	vm = uvmspace_alloc(uvm, P(16), P(1 << 10), false);
+	assert_non_null(vm);
+	map = uvmspace_map(vm);
+	assert_int_equal(
+	    uvm_map(map, &va, P(4), NULL, UVM_UNKNOWN_OFFSET, 0,
+		UVM_MAPFLAG(VM_PROT_NONE, VM_PROT_ALL, UVM_INH_COPY,
+		    UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	assert_int_equal(
+	    uvm_map_pageable_all(map, UVM_MCL_CURRENT | UVM_MCL_FUTURE, 0), 0);
+	assert_true((map->flags & VM_MAP_WIREFUTURE) != 0);
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, va, &e));
+	assert_int_equal(e->wired_count, 0);
+	vm_map_unlock_read(map);
+	assert_int_equal(uvm_cnt_get(uvm, wired), wired0);
+
+	/* Becoming accessible wires it, every page resident. */
+	assert_int_equal(uvm_map_protect(map, va, va + P(4), RW, false), 0);
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, va, &e));
+	assert_true(e->wired_count > 0);
+	vm_map_unlock_read(map);
+	assert_int_equal(uvm_cnt_get(uvm, wired), wired0 + 4);
+
+	/* Lowering again to PROT_NONE keeps the wiring (as NetBSD). */
+	assert_int_equal(
+	    uvm_map_protect(map, va, va + P(4), VM_PROT_NONE, false), 0);
+	assert_int_equal(uvm_cnt_get(uvm, wired), wired0 + 4);
+
+	/* munlockall: everything unwired, MCL_FUTURE cleared. */
+	assert_int_equal(uvm_map_pageable_all(map, 0, 0), 0);
+	assert_true((map->flags & VM_MAP_WIREFUTURE) == 0);
+	assert_int_equal(uvm_cnt_get(uvm, wired), wired0);
+	assert_int_equal(uvm_map_protect(map, va, va + P(4), RW, false), 0);
+	assert_int_equal(uvm_cnt_get(uvm, wired), wired0);
+	uvmspace_free(vm);
+}
+
 int
 main(void)
 {
@@ -603,6 +659,8 @@ main(void)
 		test_printers, th_setup, th_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_foreach, th_setup, th_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_protect_wirefuture, th_setup, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
