@@ -29,6 +29,8 @@
 #include "pmap/pmap.h"
 #include "uvm_pdpolicy.h"
 #include "uvm_swap.h"
+#include "uvm_proc.h"
+#include "uvm_pdaemon.h"
 
 static _Thread_local char uvm_errbuf[256];
 
@@ -72,6 +74,8 @@ static const struct uvm_subsys {
     {"anon", uvm_anon_init, uvm_anon_fini},
     {"amap", uvm_amap_init, uvm_amap_fini},
     {"map", uvm_map_init, uvm_map_fini},
+    {"proc", uvm_proc_init, uvm_proc_fini},
+    {"pdaemon", uvm_pdaemon_init, uvm_pdaemon_fini}, /* last: stops first */
 };
 
 int
@@ -217,4 +221,6 @@ uvm_sanity_all(struct uvm *uvm)
 	uvm_obj_sanity_all(uvm);
 	uvm_amap_sanity_all(uvm);
 	uvm_map_sanity_all(uvm);
+	uvm_pdaemon_sanity(uvm);
+	uvm_proc_sanity_all(uvm);
 }

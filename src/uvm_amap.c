@@ -363,6 +363,7 @@ amap_alloc1(struct uvm *uvm, int slots, int padslots, struct krwlock *lock)
 	amap->am_slots = aa.aa_slots;
 	amap->am_bckptr = aa.aa_bckptr;
 	amap->am_ppref = NULL;
+	amap->am_swapgen = 0; /* walks are numbered from 1 */
 	mutex_enter(&ams->ams_lock);
 	LIST_INSERT_HEAD(&ams->ams_amaps, amap, am_list);
 	ams->ams_namaps++;

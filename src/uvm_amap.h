@@ -93,5 +93,13 @@ void amap_sanity(struct vm_amap *);
 /* Every amap; and an_ref == slots referring, when none is locked away. */
 void uvm_amap_sanity_all(struct uvm *);
 void amap_printit(struct vm_amap *, FILE *);
+/*
+ * amap_swap_off: call fn for every anon whose swap slot lies in
+ * [startslot, endslot), its lock write-held (fn must not change the
+ * amap); stops at and returns fn's first nonzero result.  No locks held;
+ * may sleep.  For swapoff (uvm_swap_drain()).
+ */
+int amap_swap_off(struct uvm *, uint64_t startslot, uint64_t endslot,
+    int (*fn)(struct vm_anon *, void *), void *arg);
 
 #endif /* _UVM_AMAP_H_ */

@@ -39,6 +39,7 @@
 
 struct uvm_anon_state {
 	struct pool as_pool; /* struct vm_anon, site KFI_ANON */
+	uint64_t as_serial;  /* [atomic] anons allocated so far */
 };
 
 /*
@@ -98,6 +99,8 @@ uvm_analloc(struct uvm *uvm)
 	anon->an_swslot = 0;
 	anon->an_ref = 1;
 	anon->an_uvm = uvm;
+	anon->an_serial =
+	    __atomic_add_fetch(&uvm->u_anon->as_serial, 1, __ATOMIC_RELAXED);
 	uvm_cnt_inc(uvm, nanon);
 	return anon;
 }

@@ -22,6 +22,8 @@ struct vm_anon {
 	uint64_t an_swslot;      /* [l] swap slot, or 0 */
 	unsigned an_ref;         /* [l] references */
 	struct uvm *an_uvm;      /* [c] machine */
+	uint64_t an_serial;      /* [c] allocation number in the machine: an
+				  * identity independent of host addresses */
 };
 
 int uvm_anon_init(struct uvm *);

@@ -43,6 +43,7 @@
  * asks the swap layer (LC_SWAP, later in the order) about their slots.
  */
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,7 @@ struct uvm_aobj {
 	struct uao_swhead *u_swhash; /* [o] hashed table, or NULL */
 	uint64_t u_swhashmask;       /* [c] buckets - 1 */
 	LIST_ENTRY(uvm_aobj) u_list; /* [us_lock] on the machine's list */
+	unsigned u_swapgen;          /* [us_lock] last uao_swap_off() walk */
 };
 
 struct uao_state {
@@ -82,6 +84,7 @@ struct uao_state {
 	struct pool us_clusterpool;     /* struct uao_swcluster, KFI_POOL */
 	LIST_HEAD(, uvm_aobj) us_aobjs; /* [us_lock] */
 	uint64_t us_naobjs;             /* [us_lock] */
+	unsigned us_swapgen;            /* [us_lock] uao_swap_off() walks */
 	struct uvm_aobj *us_kernobj;    /* [us_lock] the kernel object */
 };
 
@@ -94,6 +97,7 @@ static void uao_pgo_dropswap(struct uvm_object *, voff_t, voff_t);
 
 const struct uvm_pagerops aobj_pager = {
     .pgo_name = "aobj",
+    .pgo_usage = PG_AOBJ,
     .pgo_reference = uao_pgo_reference,
     .pgo_detach = uao_pgo_detach,
     .pgo_get = uao_get,
@@ -974,4 +978,115 @@ uao_printit(struct uvm_object *uobj, bool full, FILE *fp)
 		: aobj->u_swhash != NULL ? "hashed"
 					 : "none");
 	uvm_object_printit(uobj, full, fp);
+}
+
+/*
+ * uao_swap_off_one: call fn for the pages of one aobj whose slots lie in
+ * [startslot, endslot).  The pages are listed first, so that fn may
+ * change the table.
+ *	=> object write-locked; 0, ENOMEM, or fn's first nonzero result
+ */
+static int
+uao_swap_off_one(struct uvm_aobj *aobj, uint64_t startslot,
+    uint64_t endslot, int (*fn)(struct uvm_object *, uint64_t, void *),
+    void *arg)
+{
+	struct uao_swcluster *sc;
+	uint64_t *idx, n = 0, i, b, s;
+	unsigned j;
+	int error = 0;
+
+	if (aobj->u_nswslots == 0)
+		return 0;
+	idx = malloc(aobj->u_nswslots * sizeof(*idx));
+	if (idx == NULL)
+		return ENOMEM;
+	if (aobj->u_swslots != NULL) {
+		for (i = 0; i < aobj->u_pages; i++) {
+			s = aobj->u_swslots[i];
+			if (s != 0 && s >= startslot && s < endslot)
+				idx[n++] = i;
+		}
+	} else if (aobj->u_swhash != NULL) {
+		for (b = 0; b <= aobj->u_swhashmask; b++) {
+			LIST_FOREACH (sc, &aobj->u_swhash[b], sc_list) {
+				for (j = 0; j < UAO_SWCLUSTER_SIZE; j++) {
+					s = sc->sc_slots[j];
+					if (s != 0 && s >= startslot &&
+					    s < endslot)
+						idx[n++] = (sc->sc_tag
+							       << UAO_SWCLUSTER_SHIFT) +
+						    j;
+				}
+			}
+		}
+	}
+	KASSERT(n <= aobj->u_nswslots);
+	for (i = 0; i < n && error == 0; i++)
+		error = fn(&aobj->u_obj, idx[i], arg);
+	free(idx);
+	return error;
+}
+
+/*
+ * uao_swap_off: call fn(uobj, pageidx, arg) for every page of every aobj
+ * whose swap slot lies in [startslot, endslot) (swapoff,
+ * uvm_swap_drain()).
+ *	=> no locks held on entry or return; may sleep for object locks
+ *	=> fn runs with the object write-locked; it may page the page in
+ *	   and drop its slot, and must keep the lock
+ *	=> returns ENOMEM (no memory for the walk) or the first nonzero
+ *	   result of fn (the walk stops there), else 0
+ *
+ * The walk is amap_swap_off()'s: try-lock under the list lock, mark the
+ * aobj visited, drop the list lock while fn runs, retake it before the
+ * object lock is released; on a failed try-lock wait for the lock outside
+ * the list lock and start over, skipping visited aobjs.
+ */
+int
+uao_swap_off(struct uvm *uvm, uint64_t startslot, uint64_t endslot,
+    int (*fn)(struct uvm_object *, uint64_t pageidx, void *), void *arg)
+{
+	struct uao_state *us = uao_state(uvm);
+	struct uvm_aobj *aobj;
+	struct krwlock *lock;
+	unsigned gen;
+	int error = 0;
+
+	KASSERT(startslot <= endslot);
+	mutex_enter(&us->us_lock);
+	gen = ++us->us_swapgen;
+	aobj = LIST_FIRST(&us->us_aobjs);
+	while (aobj != NULL && error == 0) {
+		if (aobj->u_swapgen == gen) {
+			aobj = LIST_NEXT(aobj, u_list);
+			continue;
+		}
+		lock = aobj->u_obj.vmobjlock;
+		if (!rw_tryenter(lock, RW_WRITER)) {
+			bool held = uvm_rwobj_p(lock);
+
+			if (held)
+				uvm_rwobj_hold(lock);
+			mutex_exit(&us->us_lock);
+			if (held) {
+				rw_enter(lock, RW_WRITER);
+				rw_exit(lock);
+				uvm_rwobj_rele(lock);
+			} else {
+				sched_yield();
+			}
+			mutex_enter(&us->us_lock);
+			aobj = LIST_FIRST(&us->us_aobjs);
+			continue;
+		}
+		aobj->u_swapgen = gen;
+		mutex_exit(&us->us_lock);
+		error = uao_swap_off_one(aobj, startslot, endslot, fn, arg);
+		mutex_enter(&us->us_lock);
+		rw_exit(lock);
+		aobj = LIST_NEXT(aobj, u_list);
+	}
+	mutex_exit(&us->us_lock);
+	return error;
 }

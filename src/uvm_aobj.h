@@ -73,5 +73,14 @@ void uao_fini(struct uvm *);
 void uao_sanity(struct uvm_object *);
 void uao_sanity_all(struct uvm *);
 void uao_printit(struct uvm_object *, bool full, FILE *);
+/*
+ * uao_swap_off: call fn for every aobj page whose swap slot lies in
+ * [startslot, endslot), the object write-locked (fn may drop the slot);
+ * stops at and returns fn's first nonzero result (ENOMEM if the walk
+ * itself lacks memory).  No locks held; may sleep.  For swapoff
+ * (uvm_swap_drain()).
+ */
+int uao_swap_off(struct uvm *, uint64_t startslot, uint64_t endslot,
+    int (*fn)(struct uvm_object *, uint64_t pageidx, void *), void *arg);
 
 #endif /* _UVM_AOBJ_H_ */

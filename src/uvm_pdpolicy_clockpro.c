@@ -78,6 +78,7 @@
 #include <string.h>
 
 #include "uvm.h"
+#include "uvm_anon.h"
 #include "uvm_page.h"
 #include "uvm_pdpolicy.h"
 #include "pmap/pmap.h"
@@ -186,8 +187,9 @@ cp_identity_hash(const void *id, uint64_t off)
 static uint64_t
 cp_page_hash(const struct vm_page *pg)
 {
+	/* Anons by serial number: host addresses would vary between runs. */
 	if (pg->uanon != NULL)
-		return cp_identity_hash(pg->uanon, 0);
+		return cp_identity_hash(NULL, pg->uanon->an_serial);
 	if (pg->uobject != NULL)
 		return cp_identity_hash(pg->uobject, (uint64_t)pg->offset);
 	return cp_identity_hash(pg, 0);
@@ -558,7 +560,7 @@ clockpro_anfree(void *priv, struct vm_anon *anon)
 {
 	struct clockpro_state *cp = priv;
 
-	if (cp_hist_remove(cp, cp_identity_hash(anon, 0)))
+	if (cp_hist_remove(cp, cp_identity_hash(NULL, anon->an_serial)))
 		cp->cp_nanfree++;
 }
 

@@ -47,14 +47,18 @@
  * a clustered write is one pwritev() whose vector points straight at the
  * pages' contents (no bounce copy); short transfers continue where they
  * stopped.  The swap lock is held only to look up the device: the slots
- * are in use, so nobody can remove the device under the I/O.  A write
- * error of any kind marks the whole run bad and returns EIO; the caller
- * still has its pages.  A read error returns EIO and changes nothing.
+ * are in use, so nobody can remove the device under the I/O (a drain
+ * frees a slot only after its owner's I/O).  A write error of any kind
+ * marks the whole run bad and returns EIO; the caller still has its
+ * pages.  A read error returns EIO and changes nothing.
  *
- * Removal.  In this version a device can be removed only when none of its
- * slots is in use (EBUSY otherwise): moving slots off a device needs the
- * page-in machinery of the fault handler and the pagers.  Bad slots do not
- * prevent removal; they go away with the device.
+ * Removal.  A device with slots in use is drained first: it stops
+ * giving out slots (sd_draining) and uvm_swap_drain() (uvm_pdaemon.c)
+ * brings every page stored on it back into memory, freeing its slots;
+ * the page daemon later pages them out to the other devices.  If slots
+ * are still in use afterwards (memory or I/O trouble) the removal fails
+ * with EBUSY and the device is used again; nothing is lost.  Bad slots do
+ * not prevent removal; they go away with the device.
  *
  * Locking: ss_lock (LC_SWAP) protects the device list, every device's
  * maps and counts, and the swap counters.  Nothing else is taken under it.
@@ -70,6 +74,7 @@
 
 #include "uvm.h"
 #include "uvm_page.h"
+#include "uvm_pdaemon.h"
 #include "uvm_swap.h"
 
 #define SWAP_WORDBITS 64
@@ -102,6 +107,8 @@ struct swapdev {
 	uint32_t *sd_pre;                /* [s] tree: free run at start */
 	uint32_t *sd_suf;                /* [s] tree: free run at end */
 	uint32_t *sd_max;                /* [s] tree: longest free run */
+	bool sd_draining;                /* [s] uvm_swap_remove() drains it:
+					    no slots handed out */
 	uint64_t sd_nput, sd_nget;       /* [s] pages written, read */
 	uint64_t sd_nputerr, sd_ngeterr; /* [s] failed writes, reads */
 };
@@ -569,9 +576,27 @@ uvm_swap_remove(struct uvm *uvm, const char *path)
 		mutex_exit(&ss->ss_lock);
 		return ENOENT;
 	}
-	if (sd->sd_inuse > 0) {
+	if (sd->sd_draining) {
 		mutex_exit(&ss->ss_lock);
-		return EBUSY;
+		return EBUSY; /* another removal is draining it */
+	}
+	if (sd->sd_inuse > 0) {
+		uint64_t base = sd->sd_base, n = sd->sd_nslots;
+
+		/*
+		 * Bring its pages back (uvm_pdaemon.c).  While it drains
+		 * the device gives out no slots, and nobody else removes
+		 * it, so sd stays valid.
+		 */
+		sd->sd_draining = true;
+		mutex_exit(&ss->ss_lock);
+		(void)uvm_swap_drain(uvm, base, base + n);
+		mutex_enter(&ss->ss_lock);
+		sd->sd_draining = false;
+		if (sd->sd_inuse > 0) {
+			mutex_exit(&ss->ss_lock);
+			return EBUSY;
+		}
 	}
 	TAILQ_REMOVE(&ss->ss_devs, sd, sd_list);
 	ss->ss_ndevs--;
@@ -682,6 +707,8 @@ uvm_swap_alloc(struct uvm *uvm, unsigned *nslots, bool lessok)
 		return 0;
 	mutex_enter(&ss->ss_lock);
 	TAILQ_FOREACH (sd, &ss->ss_devs, sd_list) {
+		if (sd->sd_draining)
+			continue;
 		if ((s = swap_tree_find(sd, n)) >= 0) {
 			slot = swap_take(uvm, ss, sd, (uint64_t)s, n);
 			goto out;
@@ -691,6 +718,8 @@ uvm_swap_alloc(struct uvm *uvm, unsigned *nslots, bool lessok)
 		goto out;
 	/* No device has the whole run: the first with any free slot. */
 	TAILQ_FOREACH (sd, &ss->ss_devs, sd_list) {
+		if (sd->sd_draining)
+			continue;
 		best = MIN(n, sd->sd_max[1]);
 		if (best > 0) {
 			s = swap_tree_find(sd, best);

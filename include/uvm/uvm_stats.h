@@ -26,6 +26,9 @@
 	X(wired, "pages wired")                                     \
 	X(reserve_pagedaemon, "reserve pagedaemon pages")           \
 	X(reserve_kernel, "reserve kernel pages")                   \
+	X(freemin, "page daemon wakes below these free pages")      \
+	X(freetarg, "page daemon frees up to these free pages")     \
+	X(wiredmax, "maximum wired pages")                          \
 	X(anonpages, "anonymous pages")                             \
 	X(filepages, "cached file pages")                           \
 	X(execpages, "cached executable pages")                     \

@@ -48,9 +48,13 @@ UVM_EXPORT int uvm_swap_add(
 
 /*
  * uvm_swap_remove: stop using the device `path` (the same file as given
- * to uvm_swap_add(), under any name).
+ * to uvm_swap_add(), under any name).  Every page stored on the device is
+ * first brought back into memory (the page daemon may later page it out
+ * to the other devices); the call sleeps while it does so.
  * => 0, EINVAL, ENOENT (not a swap device of this machine), EBUSY (some
- *    slot still holds data: it cannot be moved yet)
+ *    page could not be brought back: no memory and no other swap for it,
+ *    a read error, or a removal of the device already in progress; the
+ *    device stays in use and nothing is lost)
  */
 UVM_EXPORT int uvm_swap_remove(struct uvm *, const char *path);
 
