@@ -67,13 +67,11 @@ static const struct uvm_subsys {
 } uvm_subsystems[] = {
     {"physseg", uvm_physseg_init, uvm_physseg_fini},
     {"page", uvm_page_init, uvm_page_fini},
-    {"pdpolicy", uvmpdpol_init, uvmpdpol_fini},
-    {"pmap", pmap_init, pmap_fini},
+    {"pdpolicy", uvmpdpol_init, uvmpdpol_fini}, {"pmap", pmap_init, pmap_fini},
     {"swap", uvm_swap_init, uvm_swap_fini}, /* before its users */
     {"object", uvm_obj_state_init, uvm_obj_state_fini},
     {"anon", uvm_anon_init, uvm_anon_fini},
-    {"amap", uvm_amap_init, uvm_amap_fini},
-    {"map", uvm_map_init, uvm_map_fini},
+    {"amap", uvm_amap_init, uvm_amap_fini}, {"map", uvm_map_init, uvm_map_fini},
     {"proc", uvm_proc_init, uvm_proc_fini},
     {"pdaemon", uvm_pdaemon_init, uvm_pdaemon_fini}, /* last: stops first */
 };

@@ -987,9 +987,8 @@ uao_printit(struct uvm_object *uobj, bool full, FILE *fp)
  *	=> object write-locked; 0, ENOMEM, or fn's first nonzero result
  */
 static int
-uao_swap_off_one(struct uvm_aobj *aobj, uint64_t startslot,
-    uint64_t endslot, int (*fn)(struct uvm_object *, uint64_t, void *),
-    void *arg)
+uao_swap_off_one(struct uvm_aobj *aobj, uint64_t startslot, uint64_t endslot,
+    int (*fn)(struct uvm_object *, uint64_t, void *), void *arg)
 {
 	struct uao_swcluster *sc;
 	uint64_t *idx, n = 0, i, b, s;
@@ -1014,8 +1013,9 @@ uao_swap_off_one(struct uvm_aobj *aobj, uint64_t startslot,
 					s = sc->sc_slots[j];
 					if (s != 0 && s >= startslot &&
 					    s < endslot)
-						idx[n++] = (sc->sc_tag
-							       << UAO_SWCLUSTER_SHIFT) +
+						idx[n++] =
+						    (sc->sc_tag
+							<< UAO_SWCLUSTER_SHIFT) +
 						    j;
 				}
 			}
