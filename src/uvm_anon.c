@@ -34,6 +34,7 @@
 #include "uvm_anon.h"
 #include "uvm_object.h"
 #include "uvm_page.h"
+#include "uvm_pdpolicy.h"
 #include "uvm_swap.h"
 #include "pmap/pmap.h"
 
@@ -114,6 +115,8 @@ uvm_anon_put(struct vm_anon *anon)
 	struct uvm *uvm = anon->an_uvm;
 
 	KASSERT(uvm_cnt_get(uvm, nanon) > 0);
+	/* The policy forgets the anon's non-resident history (CLOCK-Pro). */
+	uvmpdpol_anfree(uvm, anon);
 	anon->an_uvm = NULL;
 	pool_put(&uvm->u_anon->as_pool, anon);
 	uvm_cnt_dec(uvm, nanon);
