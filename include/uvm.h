@@ -18,6 +18,8 @@
 #include <uvm/uvm_map.h>
 #include <uvm/uvm_fault.h>
 #include <uvm/uvm_swap.h>
+#include <uvm/uvm_syscalls.h>
+#include <uvm/uvm_pdaemon.h>
 
 #ifdef __cplusplus
 extern "C" {

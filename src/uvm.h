@@ -29,6 +29,7 @@ struct uvm_anon_state;
 struct uvm_obj_state;
 struct uvm_pdaemon_state;
 struct uvm_swap_state;
+struct uvm_proc_state;
 struct pmap;
 
 struct uvm {
@@ -58,6 +59,7 @@ struct uvm {
 	struct uvm_pdaemon_state *u_pdaemon; /* uvm_pdaemon.c */
 	struct uvm_swap_state *u_swap;       /* uvm_swap.c */
 	struct uvm_pdpol_state *u_pdpol;     /* uvm_pdpolicy*.c */
+	struct uvm_proc_state *u_proc;       /* uvm_proc.c */
 };
 
 /* Page arithmetic for a machine (the page size is a run-time property). */
