@@ -45,12 +45,16 @@ expect 1 "$U" run --bogus x
 expect 1 "$U" gen nosuchkind
 expect 1 "$U" run -e nosuch x
 
-# The default workload: machine bring-up, then the labelled demonstration.
-expect 0 "$U" -q
+# The default workload: machine bring-up, then the labelled demonstration
+# (small sizes here: the debug build is slow).
+expect 0 "$U" -q -m 512k
 grep -q "^machine configuration:" out || fail "no machine configuration"
 grep -q "page faults" out || fail "no machine counters"
-grep -q "flat-clock" out || fail "demo: no flat-clock label"
+grep -q "uvm-clock " out || fail "demo: no uvm-clock label"
+grep -q "uvm-clockpro" out || fail "demo: no uvm-clockpro label"
 grep -q "flat-opt" out || fail "demo: no flat-opt label"
+grep -q "^shell:" out || fail "demo: no shell workload"
+grep -q "^loop:" out || fail "demo: no loop workload"
 grep -q "^summary" out || fail "demo: no summary"
 expect 0 "$U" -q -m 1m -p 16k
 grep -q "pagesize *16384" out || fail "demo ignores -p"
@@ -90,17 +94,43 @@ expect 0 "$U" run -P fifo -m 3p book.trc
 grep -q "^engine: flat-fifo (reference-string model" out || fail "label"
 grep -q "^       15 page faults$" out || fail "vmstat -s line"
 grep -q "^FINALSTATS hits 5   misses 15   hitrate 25.00$" out || fail "FINALSTATS"
-expect 0 "$U" run -q -P clock -m 3p -o json book.trc
+expect 0 "$U" run -q -P flat-clock -m 3p -o json book.trc
 grep -q '"engine": "flat-clock"' out || fail "json"
 expect 0 "$U" run -q -P lru -m 3p -v -o finalstats book.trc
 test "$(grep -c '^ref=' out)" -eq 20 || fail "--trace lines"
 grep -q "^ref=4 op=R page=1:0x2 miss evict=1:0x7 frame=0$" out ||
     fail "--trace eviction line"
 expect 1 "$U" sweep -v -P lru,fifo book.trc
-expect 0 "$U" run -q -P clock -m 3p --timeseries ts.csv --interval 5 book.trc
+expect 0 "$U" run -q -e flat -P clock -m 3p --timeseries ts.csv --interval 5 book.trc
 test "$(wc -l < ts.csv)" -eq 5 || fail "time series rows"
 head -1 ts.csv | grep -q '^engine,frames,interval,end,references,hits,faults' ||
     fail "time series header"
+
+# The uvm engine (the default for clock and clockpro): book.trc's 6 pages
+# fit in 64 pages, so the faults are the 6 first touches; each page of an
+# F1 trace is mapped on first touch.
+expect 0 "$U" run -m 64p -o finalstats book.trc
+test "$(cat out)" = "FINALSTATS hits 14   misses 6   hitrate 70.00" ||
+    fail "uvm engine: $(cat out)"
+grep -q "regions mapped on first touch" err || fail "uvm: automap note"
+expect 0 "$U" run -m 64p book.trc
+grep -q "^engine: uvm-clock (libuvm machine)" out || fail "uvm label"
+grep -q "^        6 page faults$" out || fail "uvm vmstat"
+expect 0 "$U" run -q -m 64p -P clockpro -v -o finalstats book.trc
+test "$(grep -c '^ev=' out)" -eq 20 || fail "uvm --trace lines"
+grep -q "^ev=1 op=R page=1:0x7 miss zero-fill free=" out ||
+    fail "uvm --trace first line: $(head -1 out)"
+grep -q "^ev=5 op=R page=1:0x0 hit free=" out || fail "uvm --trace hit"
+expect 0 "$U" run -q -m 64p --timeseries ts.csv --interval 5 book.trc
+test "$(grep -c '^uvm-clock,64,' ts.csv)" -eq 4 || fail "uvm time series"
+expect 0 "$U" sweep -q -P clock,opt,flat-clock -m 64p -o csv book.trc
+test "$(cut -d, -f1 out | tr '\n' ' ')" = \
+    "engine uvm-clock flat-opt flat-clock " || fail "engine per policy"
+expect 1 "$U" run -e uvm -P lru book.trc
+expect 1 "$U" run -e flat -P uvm-clock book.trc
+expect 1 "$U" run --maps=bogus book.trc
+expect 2 "$U" run -m 4p book.trc
+grep -q "cannot create a machine of 4 pages" err || fail "uvm: tiny memory"
 
 # Conversions: F1 -> F11 -> F11 is stable; oracleGeneral round trip;
 # compressed output reads back.
@@ -123,6 +153,17 @@ zstd -q -dc s.trace.zst | cmp - s.trace || fail "zstd output"
 grep -q "^compression: zstd" i1 || fail "info codec"
 grep -q "^  fork *5$" i1 || fail "info: forks"
 grep -q "^address spaces: 6$" i1 || fail "info: address spaces"
+# Map dumps: every address space when it execs or exits.
+expect 0 "$U" run -q -m 1m --maps s.trace
+test "$(grep -c '^== as [0-9]* at event [0-9]* (exit)' out)" -eq 6 ||
+    fail "--maps: exits"
+test "$(grep -c '^== as [0-9]* at event [0-9]* (exec)' out)" -eq 5 ||
+    fail "--maps: execs"
+grep -q "^00400000-00440000 r-xp 00000000 00:00 0 " out ||
+    fail "--maps: procmaps line"
+expect 0 "$U" run -q -m 1m --maps=pmap s.trace
+grep -q "^0000000000400000     256K read/exec " out || fail "--maps=pmap"
+grep -q "^ total [0-9]*K$" out || fail "--maps=pmap total"
 expect 0 "$U" info -m 8m
 grep -q "memsize *8388608" out || fail "info machine"
 expect 1 "$U" info -m 1k

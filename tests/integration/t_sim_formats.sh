@@ -3,8 +3,9 @@
 #
 # t_sim_formats.sh: every input format F1-F11, plain and compressed, against
 # expected output: the events each reader lowers its sample to (uvmsim
-# convert to F11) and a CLOCK run over them (vmstat counters, the vmsim
-# line, FINALSTATS).  The samples are written here.
+# convert to F11), a flat CLOCK run over them (vmstat counters, the vmsim
+# line, FINALSTATS) and a run on a libuvm machine (uvm engine: the page
+# faults of the real VM stack, with its notes on stderr).  The samples are written here.
 #
 # usage: sh t_sim_formats.sh UVMSIM DIR
 set -eu
@@ -32,7 +33,8 @@ zstd -q -c f3.lackey > f3.lackey.zst
 one() {
 	echo "== $*"
 	"$U" convert "$@" - | sed '/^# converted/d'
-	"$U" run -q -P clock -m 2p -o vmstat,vmsim,finalstats "$@"
+	"$U" run -q -P flat-clock -m 2p -o vmstat,vmsim,finalstats "$@"
+	"$U" run -P uvm-clock -m 64p -o vmsim,finalstats "$@"
 }
 
 {

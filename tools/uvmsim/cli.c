@@ -43,6 +43,7 @@ enum {
 	OPT_NCOLORS,
 	OPT_PERS,
 	OPT_BACKEND,
+	OPT_MAPS,
 };
 
 static const struct option run_longopts[] = {
@@ -68,6 +69,7 @@ static const struct option run_longopts[] = {
     {"ncolors", required_argument, NULL, OPT_NCOLORS},
     {"personality", required_argument, NULL, OPT_PERS},
     {"backend", required_argument, NULL, OPT_BACKEND},
+    {"maps", optional_argument, NULL, OPT_MAPS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -90,16 +92,20 @@ static const char run_usage_text[] =
     "      --split-procs     F2: addresses 3xxxxxxx belong to process 2\n"
     "      --asu N           F7: keep only application storage unit N\n"
     "simulation:\n"
-    "  -e, --engine NAME     engine (default: flat); see below\n"
-    "  -P, --policy LIST     replacement policies (default: clock)\n"
+    "  -e, --engine NAME     engine for every policy; default: each policy\n"
+    "                        runs on the first engine below that has it\n"
+    "                        (clock, clockpro: uvm; lru, fifo, opt...: flat)\n"
+    "  -P, --policy LIST     replacement policies (default: clock); a policy\n"
+    "                        may name its engine: uvm-clock, flat-clock\n"
     "  -m, --memory LIST     memory sizes: bytes (64k, 1g), pages (100p)\n"
     "                        or working-set fractions (0.5ws) [64m]\n"
     "  -p, --pagesize SIZE   page size [4k]\n"
     "  -s, --seed N          seed of the random policy [1]\n"
     "  -j, --jobs N          worker threads for sweeps [1]\n"
-    "machine (for the libuvm engine; recorded in the configuration):\n"
-    "      --swap PATH:SIZE[:PRIO]  swap device (repeatable)\n"
-    "      --pdaemon MODE    inline or thread\n"
+    "machine (for the uvm engine; each run builds its own machine):\n"
+    "      --swap PATH:SIZE[:PRIO]  swap device (repeatable; default: a\n"
+    "                        temporary file per run, removed at once)\n"
+    "      --pdaemon MODE    inline (default: deterministic) or thread\n"
     "      --ncolors N, --personality P, --backend B\n"
     "output:\n"
     "  -o, --output LIST     summary, vmstat, vmsim, finalstats, table, csv,\n"
@@ -108,6 +114,9 @@ static const char run_usage_text[] =
     "      --timeseries FILE per-interval CSV (faults, miss ratio, WSS)\n"
     "      --interval N      references per interval [1/100 of the trace]\n"
     "      --timing          add wall-clock time to table, csv, json\n"
+    "      --maps[=STYLE]    uvm engine: dump each address space when it\n"
+    "                        exits or execs and at the end: procmaps\n"
+    "                        (/proc/PID/maps, default), pmap (pmap(1)), all\n"
     "  -q, --quiet           no progress bar, no notes\n";
 
 static void
@@ -317,6 +326,21 @@ run_parse(int argc, char **argv, struct run_opts *ro)
 				return SIM_EXIT_USAGE;
 			break;
 		}
+		case OPT_MAPS:
+			if (optarg == NULL || strcmp(optarg, "procmaps") == 0)
+				ro->r_maps = SIM_MAPS_PROCMAPS;
+			else if (strcmp(optarg, "pmap") == 0)
+				ro->r_maps = SIM_MAPS_PMAP;
+			else if (strcmp(optarg, "all") == 0)
+				ro->r_maps = SIM_MAPS_PROCMAPS | SIM_MAPS_PMAP;
+			else {
+				fprintf(stderr,
+				    "uvmsim: bad --maps \"%s\" (procmaps, "
+				    "pmap or all)\n",
+				    optarg);
+				return SIM_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			run_usage(stdout);
 			return -1;
@@ -394,7 +418,7 @@ run_summary(FILE *f, const struct run_opts *ro, const struct sim_result *r,
 	fprintf(f, "memory: %" PRIu64 " pages of %" PRIu64 " bytes (%s)\n",
 	    r->sr_frames, r->sr_pagesize,
 	    sim_fmt_bytes(r->sr_frames * r->sr_pagesize, b, sizeof(b)));
-	if (rs->rs_nskipped != 0) {
+	if (r->sr_skipped != 0) {
 		fprintf(f,
 		    "note: %" PRIu64 " address-space events not "
 		    "modelled by this engine:",
@@ -405,6 +429,7 @@ run_summary(FILE *f, const struct run_opts *ro, const struct sim_result *r,
 				    rs->rs_skipped[op]);
 		fputc('\n', f);
 	}
+	out_notes(f, r, true);
 	out_vmstat(f, r);
 	out_vmsim(f, r);
 	out_finalstats(f, r);
@@ -415,12 +440,18 @@ run_outputs(struct run_opts *ro, const struct sim_result *res, size_t n,
     const struct trace_info *ti, const struct refstr *rs)
 {
 	unsigned o = ro->r_outputs;
+	bool subst_said = false;
 
 	for (size_t i = 0; i < n; i++) {
 		if (o & OUT_SUMMARY) {
 			if (i > 0)
 				fputc('\n', stdout);
 			run_summary(stdout, ro, &res[i], ti, rs);
+		} else if (!ro->r_quiet) {
+			/* Substitutions are the same for every run: once. */
+			out_notes(stderr, &res[i], !subst_said);
+			subst_said |=
+			    res[i].sr_fileanon != 0 || res[i].sr_automaps != 0;
 		}
 		if (o & OUT_VMSTAT)
 			out_vmstat(stdout, &res[i]);
@@ -435,6 +466,8 @@ run_outputs(struct run_opts *ro, const struct sim_result *res, size_t n,
 		out_csv(stdout, res, n, ro->r_timing);
 	if (o & OUT_JSON)
 		out_json(stdout, ro->r_path, res, n, ro->r_timing);
+	for (size_t i = 0; i < n; i++)
+		out_maps(stdout, &res[i]);
 	if (ro->r_tsfile != NULL) {
 		FILE *f = strcmp(ro->r_tsfile, "-") == 0
 		    ? stdout
@@ -475,10 +508,70 @@ run_size(const struct run_opts *ro, const char *s, struct sim_size *sz)
 	return sim_parse_size(s, sz);
 }
 
+/*
+ * run_policy_engine: the engine and canonical name of one policy of the
+ * list: "ENGINE-POLICY" names both; otherwise the engine given (-e), or
+ * else the first engine of the registry that has the policy.
+ * => 0, or -1 with a message printed
+ */
+static int
+run_policy_engine(const struct engine_ops *given, const char *name, char *buf,
+    size_t len, const struct engine_ops **eop)
+{
+	const struct engine_ops *eo = given;
+	const char *dash = strchr(name, '-'), *pname = name;
+	char ebuf[16];
+
+	if (dash != NULL && (size_t)(dash - name) < sizeof(ebuf)) {
+		const struct engine_ops *named;
+
+		memcpy(ebuf, name, (size_t)(dash - name));
+		ebuf[dash - name] = '\0';
+		if ((named = engine_lookup(ebuf)) != NULL) {
+			if (given != NULL && named != given) {
+				fprintf(stderr,
+				    "uvmsim: policy \"%s\" is not of the "
+				    "%s engine\n",
+				    name, given->eo_name);
+				return -1;
+			}
+			eo = named;
+			pname = dash + 1;
+		}
+	}
+	if (run_policy_canon(pname, buf, len) == NULL) {
+		fprintf(stderr, "uvmsim: bad policy \"%s\"\n", name);
+		return -1;
+	}
+	if (eo == NULL)
+		eo = engine_for_policy(buf);
+	if (eo == NULL || !engine_policy_p(eo, buf)) {
+		if (eo != NULL) {
+			fprintf(stderr,
+			    "uvmsim: the %s engine has no policy \"%s\"; "
+			    "it has:",
+			    eo->eo_name, pname);
+			for (const char *const *p = eo->eo_policies; *p != NULL;
+			     p++)
+				fprintf(stderr, " %s", *p);
+			fputc('\n', stderr);
+		} else {
+			fprintf(stderr,
+			    "uvmsim: no engine has a policy \"%s\"; "
+			    "engines:\n",
+			    pname);
+			engines_print(stderr);
+		}
+		return -1;
+	}
+	*eop = eo;
+	return 0;
+}
+
 int
 run_exec(struct run_opts *ro)
 {
-	const struct engine_ops *eo;
+	const struct engine_ops *eo = NULL, *peo[RUN_MAXLIST];
 	char *pol[RUN_MAXLIST + 1], *szs[RUN_MAXLIST + 1];
 	char polbuf[RUN_MAXLIST][16], err[512];
 	char *plist = NULL, *slist = NULL;
@@ -491,14 +584,13 @@ run_exec(struct run_opts *ro)
 	struct sim_result *res = NULL;
 	size_t np, ns, nj = 0;
 	uint64_t pagesize;
-	bool need_next = false;
+	bool need_next = false, need_events = false, all_flat = true;
 	int rv = SIM_EXIT_USAGE, error;
 
 	memset(&tb, 0, sizeof(tb));
 	refstr_init(&rs, 4096, 0);
-	eo = ro->r_engine != NULL ? engine_lookup(ro->r_engine)
-				  : engine_default();
-	if (eo == NULL) {
+	if (ro->r_engine != NULL &&
+	    (eo = engine_lookup(ro->r_engine)) == NULL) {
 		fprintf(stderr, "uvmsim: unknown engine \"%s\"; available:\n",
 		    ro->r_engine);
 		engines_print(stderr);
@@ -516,20 +608,12 @@ run_exec(struct run_opts *ro)
 		goto out;
 	}
 	for (size_t i = 0; i < np; i++) {
-		if (run_policy_canon(pol[i], polbuf[i], sizeof(polbuf[i])) ==
-			NULL ||
-		    !engine_policy_p(eo, polbuf[i])) {
-			fprintf(stderr,
-			    "uvmsim: the %s engine has no policy "
-			    "\"%s\"; it has:",
-			    eo->eo_name, pol[i]);
-			for (const char *const *p = eo->eo_policies; *p != NULL;
-			     p++)
-				fprintf(stderr, " %s", *p);
-			fputc('\n', stderr);
+		if (run_policy_engine(
+			eo, pol[i], polbuf[i], sizeof(polbuf[i]), &peo[i]) != 0)
 			goto out;
-		}
 		need_next |= strcmp(polbuf[i], "opt") == 0;
+		need_events |= (peo[i]->eo_needs & ENG_NEEDS_EVENTS) != 0;
+		all_flat &= peo[i] == &engine_flat;
 	}
 	pagesize = machine_pagesize(&ro->r_machine);
 	if (ns == 0) {
@@ -575,7 +659,7 @@ run_exec(struct run_opts *ro)
 	ro->r_read.ro_pagesize = pagesize;
 	memset(&rl, 0, sizeof(rl));
 	rl.rl_rs = &rs;
-	rl.rl_tb = (eo->eo_needs & ENG_NEEDS_EVENTS) ? &tb : NULL;
+	rl.rl_tb = need_events ? &tb : NULL;
 	rl.rl_info = &ti;
 	rl.rl_ps_fixed = ro->r_machine.sm_cfg.uc_pagesize != 0;
 	if (ro->r_mem != NULL)
@@ -605,7 +689,7 @@ run_exec(struct run_opts *ro)
 		for (size_t s = 0; s < ns; s++) {
 			struct sim_job *j = &jobs[nj++];
 
-			j->sj_engine = eo;
+			j->sj_engine = peo[p];
 			j->sj_policy = polbuf[p];
 			j->sj_pagesize = rs.rs_pagesize;
 			j->sj_frames = sim_size_pages(
@@ -626,9 +710,10 @@ run_exec(struct run_opts *ro)
 				    ? ro->r_interval
 				    : (rs.rs_n + 99) / 100;
 			j->sj_trace = ro->r_trace ? stdout : NULL;
+			j->sj_maps = ro->r_maps;
 		}
 	}
-	if (!ro->r_quiet && eo == &engine_flat && ro->r_machine.sm_set &&
+	if (!ro->r_quiet && all_flat && ro->r_machine.sm_set &&
 	    (ro->r_machine.sm_cfg.uc_nswap != 0 ||
 		ro->r_machine.sm_cfg.uc_pdaemon != NULL ||
 		ro->r_machine.sm_cfg.uc_ncolors != 0 ||

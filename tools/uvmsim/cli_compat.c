@@ -12,6 +12,10 @@
  *		     (paging-policy.py; -c is implied: answers are always
  *		     computed; random addresses use uvmsim's generator, not
  *		     Python's, so they differ from the original's)
+ *
+ * These shapes reproduce the other simulators' own model, a flat reference
+ * string over k frames, so they run on the flat engine (their examples use
+ * two or three frames, far below the smallest libuvm machine).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -47,6 +51,7 @@ compat_libcachesim(int argc, char **argv)
 	int c, rv = SIM_EXIT_USAGE;
 
 	run_opts_init(&ro);
+	ro.r_engine = "flat";
 	if (argc < 5) {
 		fprintf(stderr,
 		    "uvmsim: expected TRACE FORMAT POLICY[,..] "
@@ -112,6 +117,7 @@ compat_vmsim(int argc, char **argv)
 	int c, rv = SIM_EXIT_USAGE;
 
 	run_opts_init(&ro);
+	ro.r_engine = "flat";
 	ro.r_outputs = OUT_VMSIM;
 	ro.r_single = true;
 	ro.r_quiet = true;
@@ -170,6 +176,7 @@ compat_ostep(int argc, char **argv)
 	int c, rv = SIM_EXIT_USAGE;
 
 	run_opts_init(&ro);
+	ro.r_engine = "flat";
 	snprintf(pol, sizeof(pol), "fifo");
 	ro.r_policies = pol;
 	optind = 0;

@@ -11,7 +11,7 @@
 
 #include "engine.h"
 
-static const struct engine_ops *const engines[] = {&engine_flat};
+static const struct engine_ops *const engines[] = {&engine_uvm, &engine_flat};
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
 
 const struct engine_ops *
@@ -27,6 +27,15 @@ const struct engine_ops *
 engine_default(void)
 {
 	return engines[0];
+}
+
+const struct engine_ops *
+engine_for_policy(const char *policy)
+{
+	for (size_t i = 0; i < NENGINES; i++)
+		if (engine_policy_p(engines[i], policy))
+			return engines[i];
+	return NULL;
 }
 
 bool
@@ -57,4 +66,11 @@ sim_result_free(struct sim_result *res)
 	free(res->sr_ts);
 	res->sr_ts = NULL;
 	res->sr_nts = 0;
+	free(res->sr_as);
+	res->sr_as = NULL;
+	res->sr_nas = 0;
+	free(res->sr_notes);
+	res->sr_notes = NULL;
+	free(res->sr_maps);
+	res->sr_maps = NULL;
 }

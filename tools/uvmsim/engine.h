@@ -12,9 +12,10 @@
  *	flat	reference-string engines (CLOCK, LRU, FIFO, MRU, RANDOM,
  *		OPT): input is the flat reference string; address-space
  *		events are not modelled and are reported as skipped.
- *	uvm	(to come) a whole libuvm machine built from sj_cfg, replaying
- *		the event trace (sj_events) through the system-call layer
- *		and uvm_access(); its counters are the machine's uvmexp.
+ *	uvm	a whole libuvm machine per job, built from sj_cfg, replaying
+ *		the event trace (sj_events): processes and their mmap-family
+ *		calls through vmproc.h, accesses through uvm_access(); its
+ *		counters are the machine's uvmexp (engine_uvm.c).
  *
  * The result's sr_engine label names the engine and policy
  * ("flat-clock"); every output prints it, so a flat result can never be
@@ -46,6 +47,20 @@ struct sim_tsrow {
 	uint64_t ts_resident; /* resident pages at the end */
 };
 
+/* An address space at the end of its life (exit, exec) or of the trace. */
+struct sim_asinfo {
+	uint32_t ai_as;    /* F11 address-space id */
+	uint64_t ai_event; /* event number (from 1) of the end; 0: trace end */
+	uint64_t ai_entries;  /* map entries */
+	uint64_t ai_virtual;  /* pages mapped */
+	uint64_t ai_resident; /* pages resident (mincore) */
+};
+
+/* Map dumps (sj_maps). */
+#define SIM_MAPS_PROCMAPS 0x1u /* /proc/PID/maps */
+#define SIM_MAPS_PMAP     0x2u /* pmap(1) */
+#define SIM_MAPS_CENSUS   0x4u /* only sr_as: page counts per address space */
+
 struct sim_result {
 	char sr_engine[40]; /* label: "flat-clock", later "uvm-clockpro" */
 	char sr_policy[16];
@@ -65,6 +80,14 @@ struct sim_result {
 	struct sim_tsrow *sr_ts; /* time series (sj_interval > 0) */
 	size_t sr_nts;
 	double sr_seconds; /* wall time of the run */
+	/* The uvm engine only (zero or NULL otherwise). */
+	uint64_t sr_errors;   /* events whose call failed */
+	uint64_t sr_fileanon; /* file mappings replayed as anonymous memory */
+	uint64_t sr_automaps; /* regions mapped on first touch (F1-F10) */
+	struct sim_asinfo *sr_as; /* address spaces, in order of their end */
+	size_t sr_nas;
+	char *sr_notes; /* failed events (the first few), one per line */
+	char *sr_maps;  /* map dumps (sj_maps) */
 };
 
 /* Shared progress of a set of jobs (updated by the engines). */
@@ -86,6 +109,7 @@ struct sim_job {
 	const struct uvm_config *sj_cfg;   /* machine (uvm engine) */
 	uint64_t sj_interval;              /* time-series interval; 0 none */
 	FILE *sj_trace;                    /* per-reference output, or NULL */
+	unsigned sj_maps;                  /* SIM_MAPS_*: dumps (uvm engine) */
 	struct sim_progress *sj_progress;  /* or NULL */
 };
 
@@ -106,9 +130,12 @@ struct engine_ops {
 };
 
 extern const struct engine_ops engine_flat;
+extern const struct engine_ops engine_uvm;
 
 const struct engine_ops *engine_lookup(const char *name);
 const struct engine_ops *engine_default(void);
+/* The first engine (in registry order) that has the policy, or NULL. */
+const struct engine_ops *engine_for_policy(const char *policy);
 bool engine_policy_p(const struct engine_ops *, const char *policy);
 void engines_print(FILE *);
 void sim_result_free(struct sim_result *);

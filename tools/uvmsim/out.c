@@ -227,3 +227,39 @@ out_timeseries(FILE *f, const struct sim_result *r, size_t n)
 		}
 	}
 }
+
+void
+out_notes(FILE *f, const struct sim_result *r, bool subst)
+{
+	if (subst && r->sr_fileanon != 0)
+		fprintf(f,
+		    "note: %s: file mappings replayed as anonymous memory "
+		    "(libuvm has no file pager yet): %" PRIu64 "\n",
+		    r->sr_engine, r->sr_fileanon);
+	if (subst && r->sr_automaps != 0)
+		fprintf(f,
+		    "note: %s: regions mapped on first touch (the trace "
+		    "has no mmap events): %" PRIu64 "\n",
+		    r->sr_engine, r->sr_automaps);
+	if (r->sr_errors != 0) {
+		fprintf(f, "note: %s: failed events: %" PRIu64 "%s\n",
+		    r->sr_engine, r->sr_errors,
+		    r->sr_errors > 10 ? ", the first 10:" : ":");
+		for (const char *p = r->sr_notes; p != NULL && *p != '\0';) {
+			size_t l = strcspn(p, "\n");
+
+			fprintf(f, "  %.*s\n", (int)l, p);
+			p += l + (p[l] == '\n');
+		}
+	}
+}
+
+void
+out_maps(FILE *f, const struct sim_result *r)
+{
+	if (r->sr_maps == NULL)
+		return;
+	fprintf(f, "maps of %s with %" PRIu64 " pages of memory:\n",
+	    r->sr_engine, r->sr_frames);
+	fputs(r->sr_maps, f);
+}

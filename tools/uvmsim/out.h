@@ -31,5 +31,9 @@ void out_csv(FILE *, const struct sim_result *, size_t, bool timing);
 void out_json(
     FILE *, const char *trace, const struct sim_result *, size_t, bool timing);
 void out_timeseries(FILE *, const struct sim_result *, size_t);
+/* uvm engine: failed events and (subst) substitutions, as "note:" lines. */
+void out_notes(FILE *, const struct sim_result *, bool subst);
+/* uvm engine: the map dumps of --maps, with a header. */
+void out_maps(FILE *, const struct sim_result *);
 
 #endif /* _UVMSIM_OUT_H_ */

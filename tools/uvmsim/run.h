@@ -32,7 +32,8 @@ struct run_opts {
 	const char *r_path;   /* the trace ("-": stdin) */
 	const void *r_mem;    /* or a trace in memory, named r_path */
 	size_t r_memlen;
-	bool r_single; /* `run`: exactly one policy and size */
+	bool r_single;   /* `run`: exactly one policy and size */
+	unsigned r_maps; /* SIM_MAPS_*: map dumps (uvm engine) */
 };
 
 void run_opts_init(struct run_opts *);

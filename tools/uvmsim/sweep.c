@@ -72,9 +72,11 @@ sweep_run(struct sim_job *jobs, struct sim_result *results, size_t n,
 	prog.sp_total = 0;
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].sj_progress = &prog;
-		prog.sp_total += jobs[i].sj_refs != NULL ? jobs[i].sj_refs->rs_n
-		    : jobs[i].sj_events != NULL ? jobs[i].sj_events->tb_n
-						: 0;
+		/* Engines that replay events count events, others references. */
+		if ((jobs[i].sj_engine->eo_needs & ENG_NEEDS_EVENTS) != 0)
+			prog.sp_total += jobs[i].sj_events->tb_n;
+		else if (jobs[i].sj_refs != NULL)
+			prog.sp_total += jobs[i].sj_refs->rs_n;
 	}
 	pthread_mutex_init(&sp.sp_lock, NULL);
 	pthread_condattr_init(&ca);
