@@ -4,13 +4,32 @@
  * owner tracking and, with LOCKDEBUG, a lock-order witness.
  *
  * Owner tracking.  A mutex records its owner and a held flag after the
- * host mutex is taken, and clears the flag before it is released.  Both
+ * lock is taken, and clears the flag before it is released.  Both
  * fields are written and read with atomic operations: mutex_owned() reads
  * them without the lock, and only needs to be right for the calling
  * thread, which is the only thread that can make "held by me" true or
- * false.  The read/write lock is built here from a host mutex and one
- * condition variable, so that it can offer tryupgrade and downgrade; its
- * state words are also stored atomically for the lock-free predicates.
+ * false.  The read/write lock is our own, so that it can offer
+ * tryupgrade and downgrade; its writer flag and owner follow the same
+ * protocol.
+ *
+ * Fast paths.  A mutex is a state word too (locked and waiters bits):
+ * mutex_enter and mutex_exit are one atomic operation each unless
+ * somebody waits, and only then use the host mutex and condition
+ * variable each kmutex carries (its interlock), by the same protocol
+ * as the read/write lock's below.  Condition variables sleep on the
+ * mutex's interlock (see cv_sleep).
+ *
+ * The read/write lock's fast path.  The lock is one word: a writer bit,
+ * a waiters bit and a reader count.  An uncontended rw_enter or rw_exit
+ * is one compare-and-swap on it (a host mutex round trip costs several
+ * times that, and the fault path takes two of these locks per fault).
+ * A thread that must wait goes to the slow path: under the host mutex
+ * it sets the waiters bit before it looks at the state, then sleeps on
+ * the condition variable.  While the bit is set nobody takes a hold
+ * without the mutex (the fast paths refuse), and whoever drops a hold
+ * sees the bit in the same compare-and-swap and wakes the sleepers
+ * through the mutex, after the last look they took: no lost wakeups.
+ * The last waiter to get the lock clears the bit.
  *
  * Writer preference.  A reader waits while a writer holds the lock or
  * any writer is waiting; a writer waits while anybody holds it.  So a
@@ -301,6 +320,24 @@ lockdebug_assert_nolocks(void)
 /* ---------------------------------------------------------------------- */
 /* mutex(9) */
 
+/* The state word: bit 0 held, bit 1 somebody waits (or is about to). */
+#define MTXS_LOCKED  0x1u
+#define MTXS_WAITERS 0x2u
+
+static inline void
+mtx_ilock(struct kmutex *mtx)
+{
+	host_check(pthread_mutex_lock(&mtx->mtx_ilock), "pthread_mutex_lock",
+	    mtx->mtx_name);
+}
+
+static inline void
+mtx_iunlock(struct kmutex *mtx)
+{
+	host_check(pthread_mutex_unlock(&mtx->mtx_ilock),
+	    "pthread_mutex_unlock", mtx->mtx_name);
+}
+
 /*
  * mutex_init: a new, unheld mutex of class `lc`.
  * => `name` must outlive the mutex (a literal).
@@ -310,10 +347,14 @@ mutex_init(struct kmutex *mtx, enum lockclass lc, const char *name)
 {
 	KASSERT(mtx != NULL);
 	KASSERTMSG(lc > 0 && lc < LC_NCLASSES, "bad lock class %d", (int)lc);
-	host_check(pthread_mutex_init(&mtx->mtx_lock, NULL),
+	host_check(pthread_mutex_init(&mtx->mtx_ilock, NULL),
 	    "pthread_mutex_init", name);
+	host_check(
+	    pthread_cond_init(&mtx->mtx_icv, NULL), "pthread_cond_init", name);
 	memset(&mtx->mtx_owner, 0, sizeof(mtx->mtx_owner));
+	LK_ST(&mtx->mtx_state, 0u);
 	LK_ST(&mtx->mtx_held, 0);
+	mtx->mtx_nwait = 0;
 	mtx->mtx_class = lc;
 	mtx->mtx_name = name != NULL ? name : "mutex";
 }
@@ -325,9 +366,11 @@ mutex_init(struct kmutex *mtx, enum lockclass lc, const char *name)
 void
 mutex_destroy(struct kmutex *mtx)
 {
-	KASSERTMSG(LK_LD(&mtx->mtx_held) == 0, "mutex \"%s\" destroyed held",
+	KASSERTMSG(LK_LD(&mtx->mtx_held) == 0 && LK_LD(&mtx->mtx_state) == 0,
+	    "mutex \"%s\" destroyed held", mtx->mtx_name);
+	host_check(pthread_cond_destroy(&mtx->mtx_icv), "pthread_cond_destroy",
 	    mtx->mtx_name);
-	host_check(pthread_mutex_destroy(&mtx->mtx_lock),
+	host_check(pthread_mutex_destroy(&mtx->mtx_ilock),
 	    "pthread_mutex_destroy", mtx->mtx_name);
 }
 
@@ -338,6 +381,58 @@ mutex_set_owner(struct kmutex *mtx)
 	LK_ST(&mtx->mtx_held, 1);
 }
 
+/* Replace the state *sp by nv if it is still *sp; else reload *sp. */
+static inline bool
+mutex_cas(struct kmutex *mtx, unsigned int *sp, unsigned int nv)
+{
+	return __atomic_compare_exchange_n(
+	    &mtx->mtx_state, sp, nv, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+/*
+ * mutex_lock_slow: wait for the mutex and take it (the rwlock's slow
+ * path in small: the waiters bit is set, under the interlock, before the
+ * first look at the state, and cleared by the last waiter to get in).
+ * => the interlock held on entry if `ilocked`; not held on return.
+ */
+static void
+mutex_lock_slow(struct kmutex *mtx, bool ilocked)
+{
+	unsigned int s;
+
+	if (!ilocked)
+		mtx_ilock(mtx);
+	(void)__atomic_fetch_or(
+	    &mtx->mtx_state, MTXS_WAITERS, __ATOMIC_ACQ_REL);
+	mtx->mtx_nwait++;
+	s = __atomic_load_n(&mtx->mtx_state, __ATOMIC_RELAXED);
+	for (;;) {
+		if ((s & MTXS_LOCKED) == 0) {
+			if (mutex_cas(mtx, &s, s | MTXS_LOCKED))
+				break;
+			continue;
+		}
+		pthread_cond_wait(&mtx->mtx_icv, &mtx->mtx_ilock);
+		s = __atomic_load_n(&mtx->mtx_state, __ATOMIC_RELAXED);
+	}
+	if (--mtx->mtx_nwait == 0)
+		(void)__atomic_fetch_and(
+		    &mtx->mtx_state, ~MTXS_WAITERS, __ATOMIC_ACQ_REL);
+	mtx_iunlock(mtx);
+}
+
+/*
+ * mutex_release: drop the locked bit; returns the state before.
+ * => the caller wakes a waiter if the waiters bit was set.
+ */
+static inline unsigned int
+mutex_release(struct kmutex *mtx)
+{
+	LK_ST(&mtx->mtx_held, 0);
+	return __atomic_fetch_and(
+	    &mtx->mtx_state, ~MTXS_LOCKED, __ATOMIC_ACQ_REL);
+}
+
 /*
  * mutex_enter: take the mutex, waiting if need be.
  * => must not be held by the calling thread.
@@ -346,13 +441,15 @@ mutex_set_owner(struct kmutex *mtx)
 void
 mutex_enter(struct kmutex *mtx)
 {
+	unsigned int s = 0;
+
 	KASSERTMSG(!mutex_owned(mtx), "mutex \"%s\": locking against myself",
 	    mtx->mtx_name);
 #ifdef LOCKDEBUG
 	witness_check(mtx, mtx->mtx_name, mtx->mtx_class, WK_MUTEX);
 #endif
-	host_check(pthread_mutex_lock(&mtx->mtx_lock), "pthread_mutex_lock",
-	    mtx->mtx_name);
+	if (__predict_false(!mutex_cas(mtx, &s, MTXS_LOCKED)))
+		mutex_lock_slow(mtx, false);
 	mutex_set_owner(mtx);
 #ifdef LOCKDEBUG
 	witness_push(mtx, mtx->mtx_name, mtx->mtx_class, WK_MUTEX);
@@ -367,12 +464,15 @@ mutex_enter(struct kmutex *mtx)
 bool
 mutex_tryenter(struct kmutex *mtx)
 {
-	int error;
+	unsigned int s;
 
-	error = pthread_mutex_trylock(&mtx->mtx_lock);
-	if (error == EBUSY)
-		return false;
-	host_check(error, "pthread_mutex_trylock", mtx->mtx_name);
+	s = __atomic_load_n(&mtx->mtx_state, __ATOMIC_RELAXED);
+	for (;;) {
+		if ((s & MTXS_LOCKED) != 0)
+			return false;
+		if (mutex_cas(mtx, &s, s | MTXS_LOCKED))
+			break;
+	}
 	mutex_set_owner(mtx);
 #ifdef LOCKDEBUG
 	witness_push(mtx, mtx->mtx_name, mtx->mtx_class, WK_MUTEX);
@@ -387,6 +487,8 @@ mutex_tryenter(struct kmutex *mtx)
 void
 mutex_exit(struct kmutex *mtx)
 {
+	unsigned int s;
+
 	KASSERTMSG(mutex_owned(mtx),
 	    "mutex \"%s\": mutex_exit by a thread that does not own it",
 	    mtx->mtx_name);
@@ -394,8 +496,14 @@ mutex_exit(struct kmutex *mtx)
 	witness_remove(witness_release_check(mtx, mtx->mtx_name, "mutex_exit"));
 #endif
 	LK_ST(&mtx->mtx_held, 0);
-	host_check(pthread_mutex_unlock(&mtx->mtx_lock), "pthread_mutex_unlock",
-	    mtx->mtx_name);
+	s = MTXS_LOCKED;
+	if (__predict_false(!mutex_cas(mtx, &s, 0)) &&
+	    (mutex_release(mtx) & MTXS_WAITERS) != 0) {
+		/* Through the interlock: after the waiter's last look. */
+		mtx_ilock(mtx);
+		pthread_cond_signal(&mtx->mtx_icv);
+		mtx_iunlock(mtx);
+	}
 }
 
 /*
@@ -414,6 +522,29 @@ mutex_owned(const struct kmutex *mtx)
 /* rwlock(9) */
 
 /*
+ * The state word: bit 0 a writer holds the lock, bit 1 some thread is in
+ * the slow path (waiting, or about to), the rest the number of readers.
+ */
+#define RWS_WRITER  0x1ul
+#define RWS_WAITERS 0x2ul
+#define RWS_READER  0x4ul /* one reader */
+#define RWS_READERS (~(RWS_WRITER | RWS_WAITERS))
+
+#define RWS_LD(rw) __atomic_load_n(&(rw)->rw_state, __ATOMIC_RELAXED)
+
+/*
+ * rws_cas: replace the state *sp by nv if it is still *sp; otherwise
+ * reload *sp.  Acquire and release both: the same primitive takes and
+ * drops holds.
+ */
+static inline bool
+rws_cas(struct krwlock *rw, unsigned long *sp, unsigned long nv)
+{
+	return __atomic_compare_exchange_n(
+	    &rw->rw_state, sp, nv, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+/*
  * rw_init: a new, unheld read/write lock of class `lc`.
  */
 void
@@ -426,9 +557,10 @@ rw_init(struct krwlock *rw, enum lockclass lc, const char *name)
 	host_check(
 	    pthread_cond_init(&rw->rw_cv, NULL), "pthread_cond_init", name);
 	memset(&rw->rw_writer, 0, sizeof(rw->rw_writer));
+	LK_ST(&rw->rw_state, 0ul);
 	LK_ST(&rw->rw_wheld, 0);
-	LK_ST(&rw->rw_readers, 0);
 	LK_ST(&rw->rw_wwait, 0);
+	rw->rw_rwait = 0;
 	rw->rw_class = lc;
 	rw->rw_name = name != NULL ? name : "rwlock";
 }
@@ -440,7 +572,7 @@ rw_init(struct krwlock *rw, enum lockclass lc, const char *name)
 void
 rw_destroy(struct krwlock *rw)
 {
-	KASSERTMSG(!rw_lock_held(rw) && LK_LD(&rw->rw_wwait) == 0,
+	KASSERTMSG(LK_LD(&rw->rw_state) == 0 && LK_LD(&rw->rw_wwait) == 0,
 	    "rwlock \"%s\" destroyed while in use", rw->rw_name);
 	host_check(pthread_cond_destroy(&rw->rw_cv), "pthread_cond_destroy",
 	    rw->rw_name);
@@ -462,6 +594,7 @@ rw_iunlock(struct krwlock *rw)
 	    rw->rw_name);
 }
 
+/* After taking the writer bit: record the owner, then publish it. */
 static inline void
 rw_set_writer(struct krwlock *rw)
 {
@@ -469,17 +602,56 @@ rw_set_writer(struct krwlock *rw)
 	LK_ST(&rw->rw_wheld, 1);
 }
 
-/* May a reader (resp. writer) enter now?  Called with rw_mtx held. */
-static inline bool
-rw_read_ok(const struct krwlock *rw)
+/*
+ * rw_wakeup: wake the waiters after a change that may let them in.
+ * => called after the change, when it showed RWS_WAITERS.  Taking rw_mtx
+ *    orders the wakeup after every waiter's last look at the state.
+ */
+static void
+rw_wakeup(struct krwlock *rw)
 {
-	return rw->rw_wheld == 0 && rw->rw_wwait == 0;
+	rw_ilock(rw);
+	pthread_cond_broadcast(&rw->rw_cv);
+	rw_iunlock(rw);
 }
 
-static inline bool
-rw_write_ok(const struct krwlock *rw)
+/*
+ * rw_enter_slow: wait for the lock (the fast path found it taken, or
+ * waiters).
+ * => the waiters bit stays set from before the first look at the state
+ *    until the last waiter leaves, so no hold is dropped without a wakeup
+ *    and no new hold is taken without rw_mtx meanwhile.
+ */
+static void
+rw_enter_slow(struct krwlock *rw, krw_t op)
 {
-	return rw->rw_wheld == 0 && rw->rw_readers == 0;
+	unsigned long s;
+	int *waitp = op == RW_WRITER ? &rw->rw_wwait : &rw->rw_rwait;
+
+	rw_ilock(rw);
+	/* The bit first: whoever sees us counted sees it set. */
+	(void)__atomic_fetch_or(&rw->rw_state, RWS_WAITERS, __ATOMIC_ACQ_REL);
+	LK_ST(waitp, *waitp + 1);
+	s = RWS_LD(rw);
+	for (;;) {
+		if (op == RW_READER ? (s & RWS_WRITER) == 0 && rw->rw_wwait == 0
+				    : (s & (RWS_WRITER | RWS_READERS)) == 0) {
+			if (rws_cas(rw, &s,
+				op == RW_READER ? s + RWS_READER
+						: s | RWS_WRITER))
+				break;
+			continue;
+		}
+		pthread_cond_wait(&rw->rw_cv, &rw->rw_mtx);
+		s = RWS_LD(rw);
+	}
+	LK_ST(waitp, *waitp - 1);
+	if (rw->rw_wwait == 0 && rw->rw_rwait == 0)
+		(void)__atomic_fetch_and(
+		    &rw->rw_state, ~RWS_WAITERS, __ATOMIC_ACQ_REL);
+	if (op == RW_WRITER)
+		rw_set_writer(rw);
+	rw_iunlock(rw);
 }
 
 /*
@@ -490,6 +662,8 @@ rw_write_ok(const struct krwlock *rw)
 void
 rw_enter(struct krwlock *rw, krw_t op)
 {
+	unsigned long s;
+
 	KASSERTMSG(op == RW_READER || op == RW_WRITER, "bad op %d", (int)op);
 	KASSERTMSG(!rw_write_held(rw), "rwlock \"%s\": locking against myself",
 	    rw->rw_name);
@@ -497,19 +671,23 @@ rw_enter(struct krwlock *rw, krw_t op)
 	witness_check(rw, rw->rw_name, rw->rw_class,
 	    op == RW_WRITER ? WK_RWWRITE : WK_RWREAD);
 #endif
-	rw_ilock(rw);
 	if (op == RW_READER) {
-		while (!rw_read_ok(rw))
-			pthread_cond_wait(&rw->rw_cv, &rw->rw_mtx);
-		LK_ST(&rw->rw_readers, rw->rw_readers + 1);
+		s = RWS_LD(rw);
+		for (;;) {
+			if ((s & (RWS_WRITER | RWS_WAITERS)) != 0) {
+				rw_enter_slow(rw, op);
+				break;
+			}
+			if (rws_cas(rw, &s, s + RWS_READER))
+				break;
+		}
 	} else {
-		LK_ST(&rw->rw_wwait, rw->rw_wwait + 1);
-		while (!rw_write_ok(rw))
-			pthread_cond_wait(&rw->rw_cv, &rw->rw_mtx);
-		LK_ST(&rw->rw_wwait, rw->rw_wwait - 1);
-		rw_set_writer(rw);
+		s = 0;
+		if (rws_cas(rw, &s, RWS_WRITER))
+			rw_set_writer(rw);
+		else
+			rw_enter_slow(rw, op);
 	}
-	rw_iunlock(rw);
 #ifdef LOCKDEBUG
 	witness_push(rw, rw->rw_name, rw->rw_class,
 	    op == RW_WRITER ? WK_RWWRITE : WK_RWREAD);
@@ -523,20 +701,39 @@ rw_enter(struct krwlock *rw, krw_t op)
 bool
 rw_tryenter(struct krwlock *rw, krw_t op)
 {
-	bool ok;
+	unsigned long s;
+	bool ok = false;
 
 	KASSERTMSG(op == RW_READER || op == RW_WRITER, "bad op %d", (int)op);
-	rw_ilock(rw);
+	s = RWS_LD(rw);
 	if (op == RW_READER) {
-		ok = rw_read_ok(rw);
-		if (ok)
-			LK_ST(&rw->rw_readers, rw->rw_readers + 1);
+		while ((s & (RWS_WRITER | RWS_WAITERS)) == 0) {
+			if (rws_cas(rw, &s, s + RWS_READER)) {
+				ok = true;
+				break;
+			}
+		}
+		if (!ok && (s & RWS_WRITER) == 0) {
+			/* Waiters: only rw_mtx tells whether a writer waits. */
+			rw_ilock(rw);
+			s = RWS_LD(rw);
+			while ((s & RWS_WRITER) == 0 && rw->rw_wwait == 0) {
+				if (rws_cas(rw, &s, s + RWS_READER)) {
+					ok = true;
+					break;
+				}
+			}
+			rw_iunlock(rw);
+		}
 	} else {
-		ok = rw_write_ok(rw);
-		if (ok)
-			rw_set_writer(rw);
+		while ((s & (RWS_WRITER | RWS_READERS)) == 0) {
+			if (rws_cas(rw, &s, s | RWS_WRITER)) {
+				rw_set_writer(rw);
+				ok = true;
+				break;
+			}
+		}
 	}
-	rw_iunlock(rw);
 #ifdef LOCKDEBUG
 	if (ok)
 		witness_push(rw, rw->rw_name, rw->rw_class,
@@ -552,6 +749,7 @@ rw_tryenter(struct krwlock *rw, krw_t op)
 void
 rw_exit(struct krwlock *rw)
 {
+	unsigned long s;
 	bool writer;
 
 	writer = rw_write_held(rw);
@@ -565,22 +763,25 @@ rw_exit(struct krwlock *rw)
 		witness_remove(i);
 	}
 #endif
-	rw_ilock(rw);
+	s = RWS_LD(rw);
 	if (writer) {
 		LK_ST(&rw->rw_wheld, 0);
-		pthread_cond_broadcast(&rw->rw_cv);
-	} else {
-		if (__predict_false(rw->rw_readers <= 0 || rw->rw_wheld)) {
-			rw_iunlock(rw);
+		while (!rws_cas(rw, &s, s & ~RWS_WRITER))
+			continue;
+		if ((s & RWS_WAITERS) != 0)
+			rw_wakeup(rw);
+		return;
+	}
+	do {
+		if (__predict_false(
+			(s & RWS_READERS) == 0 || (s & RWS_WRITER) != 0))
 			panic("rwlock \"%s\": rw_exit by a thread that does "
 			      "not hold it",
 			    rw->rw_name);
-		}
-		LK_ST(&rw->rw_readers, rw->rw_readers - 1);
-		if (rw->rw_readers == 0)
-			pthread_cond_broadcast(&rw->rw_cv);
-	}
-	rw_iunlock(rw);
+	} while (!rws_cas(rw, &s, s - RWS_READER));
+	/* Only the last reader can let a waiter in. */
+	if ((s & RWS_WAITERS) != 0 && (s & RWS_READERS) == RWS_READER)
+		rw_wakeup(rw);
 }
 
 /*
@@ -592,7 +793,8 @@ rw_exit(struct krwlock *rw)
 bool
 rw_tryupgrade(struct krwlock *rw)
 {
-	bool ok;
+	unsigned long s;
+	bool ok = false;
 
 	KASSERTMSG(!rw_write_held(rw) && rw_read_held(rw),
 	    "rwlock \"%s\": rw_tryupgrade without a read hold", rw->rw_name);
@@ -604,13 +806,14 @@ rw_tryupgrade(struct krwlock *rw)
 		    "rwlock \"%s\": rw_tryupgrade by a writer", rw->rw_name);
 	}
 #endif
-	rw_ilock(rw);
-	ok = rw->rw_readers == 1 && rw->rw_wheld == 0;
-	if (ok) {
-		LK_ST(&rw->rw_readers, 0);
-		rw_set_writer(rw);
+	s = RWS_LD(rw);
+	while ((s & (RWS_WRITER | RWS_READERS)) == RWS_READER) {
+		if (rws_cas(rw, &s, (s - RWS_READER) | RWS_WRITER)) {
+			rw_set_writer(rw);
+			ok = true;
+			break;
+		}
 	}
-	rw_iunlock(rw);
 #ifdef LOCKDEBUG
 	if (ok)
 		witness_self.wt_held[witness_find(rw)].wr_kind = WK_RWWRITE;
@@ -625,6 +828,8 @@ rw_tryupgrade(struct krwlock *rw)
 void
 rw_downgrade(struct krwlock *rw)
 {
+	unsigned long s;
+
 	KASSERTMSG(rw_write_held(rw),
 	    "rwlock \"%s\": rw_downgrade without a write hold", rw->rw_name);
 #ifdef LOCKDEBUG
@@ -634,11 +839,12 @@ rw_downgrade(struct krwlock *rw)
 		witness_self.wt_held[i].wr_kind = WK_RWREAD;
 	}
 #endif
-	rw_ilock(rw);
-	LK_ST(&rw->rw_readers, 1);
 	LK_ST(&rw->rw_wheld, 0);
-	pthread_cond_broadcast(&rw->rw_cv);
-	rw_iunlock(rw);
+	s = RWS_LD(rw);
+	while (!rws_cas(rw, &s, (s & ~RWS_WRITER) + RWS_READER))
+		continue;
+	if ((s & RWS_WAITERS) != 0)
+		rw_wakeup(rw);
 }
 
 /*
@@ -659,7 +865,7 @@ rw_write_held(const struct krwlock *rw)
 bool
 rw_read_held(const struct krwlock *rw)
 {
-	return LK_LD(&rw->rw_readers) > 0;
+	return (LK_LD(&rw->rw_state) & RWS_READERS) != 0;
 }
 
 /*
@@ -668,7 +874,7 @@ rw_read_held(const struct krwlock *rw)
 bool
 rw_lock_held(const struct krwlock *rw)
 {
-	return LK_LD(&rw->rw_wheld) != 0 || LK_LD(&rw->rw_readers) > 0;
+	return (LK_LD(&rw->rw_state) & (RWS_WRITER | RWS_READERS)) != 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -690,6 +896,8 @@ cv_init(struct kcondvar *cv, const char *wmesg)
 	host_check(
 	    pthread_cond_init(&cv->cv_cond, &attr), "pthread_cond_init", wmesg);
 	pthread_condattr_destroy(&attr);
+	LK_ST(&cv->cv_mtx, (struct kmutex *)NULL);
+	LK_ST(&cv->cv_nwait, 0);
 	cv->cv_wmesg = wmesg != NULL ? wmesg : "cv";
 }
 
@@ -703,6 +911,11 @@ cv_destroy(struct kcondvar *cv)
 /*
  * cv_sleep: common part of cv_wait and cv_timedwait.
  * => returns the host's error (0 or ETIMEDOUT).
+ * => the sleeper counts itself in cv_nwait and releases the mutex while
+ *    it holds the mutex's interlock, and sleeps on that interlock: a
+ *    waker that changed the condition under the mutex either finds it
+ *    counted (and signals through the interlock, so after it sleeps) or
+ *    changed the condition before the sleeper's last look.
  */
 static int
 cv_sleep(struct kcondvar *cv, struct kmutex *mtx, const struct timespec *abs)
@@ -721,12 +934,27 @@ cv_sleep(struct kcondvar *cv, struct kmutex *mtx, const struct timespec *abs)
 	rec = witness_self.wt_held[i];
 	witness_remove(i);
 #endif
-	LK_ST(&mtx->mtx_held, 0);
+	mtx_ilock(mtx);
+	KASSERTMSG(LK_LD(&cv->cv_nwait) == 0 || LK_LD(&cv->cv_mtx) == mtx,
+	    "cv_wait(%s): sleepers use two mutexes", cv->cv_wmesg);
+	LK_ST(&cv->cv_mtx, mtx);
+	LK_ST(&cv->cv_nwait, LK_LD(&cv->cv_nwait) + 1);
+	if ((mutex_release(mtx) & MTXS_WAITERS) != 0)
+		pthread_cond_signal(&mtx->mtx_icv);
 	if (abs == NULL)
-		error = pthread_cond_wait(&cv->cv_cond, &mtx->mtx_lock);
+		error = pthread_cond_wait(&cv->cv_cond, &mtx->mtx_ilock);
 	else
 		error =
-		    pthread_cond_timedwait(&cv->cv_cond, &mtx->mtx_lock, abs);
+		    pthread_cond_timedwait(&cv->cv_cond, &mtx->mtx_ilock, abs);
+	LK_ST(&cv->cv_nwait, LK_LD(&cv->cv_nwait) - 1);
+	{
+		unsigned int s = 0;
+
+		if (mutex_cas(mtx, &s, MTXS_LOCKED))
+			mtx_iunlock(mtx);
+		else
+			mutex_lock_slow(mtx, true);
+	}
 	mutex_set_owner(mtx);
 #ifdef LOCKDEBUG
 	witness_insert(i, &rec);
@@ -766,14 +994,34 @@ cv_timedwait(struct kcondvar *cv, struct kmutex *mtx, unsigned ms)
 	return cv_sleep(cv, mtx, &ts) == ETIMEDOUT ? EWOULDBLOCK : 0;
 }
 
+/*
+ * cv_wake: wake one or all sleepers, through their mutex's interlock
+ * (see cv_sleep); nothing to do (and no lock to take) when none sleeps.
+ */
+static void
+cv_wake(struct kcondvar *cv, bool all)
+{
+	struct kmutex *mtx;
+
+	if (LK_LD(&cv->cv_nwait) == 0)
+		return;
+	mtx = LK_LD(&cv->cv_mtx);
+	mtx_ilock(mtx);
+	if (all)
+		pthread_cond_broadcast(&cv->cv_cond);
+	else
+		pthread_cond_signal(&cv->cv_cond);
+	mtx_iunlock(mtx);
+}
+
 void
 cv_signal(struct kcondvar *cv)
 {
-	pthread_cond_signal(&cv->cv_cond);
+	cv_wake(cv, false);
 }
 
 void
 cv_broadcast(struct kcondvar *cv)
 {
-	pthread_cond_broadcast(&cv->cv_cond);
+	cv_wake(cv, true);
 }

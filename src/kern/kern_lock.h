@@ -46,30 +46,53 @@ enum lockclass {
  *	[a] written by the holder (or under rw_mtx) with atomic stores, read
  *	    without locks with atomic loads
  *	[i] rw_mtx, the rwlock's internal mutex
+ *	[x] mtx_ilock, the mutex's interlock (of cv_mtx for a condvar)
+ */
+/*
+ * A mutex: mtx_state is the lock (MTXS_* bits in kern_lock.c); an
+ * uncontended mutex_enter/mutex_exit only compare-and-swaps it, and the
+ * host mutex and condition variable serve the threads that wait (and
+ * the condvar sleepers, see struct kcondvar).
  */
 struct kmutex {
-	pthread_mutex_t mtx_lock;
-	pthread_t mtx_owner;      /* [a] valid while mtx_held */
-	int mtx_held;             /* [a] read by mutex_owned() */
-	enum lockclass mtx_class; /* [c] */
-	const char *mtx_name;     /* [c] */
+	unsigned int mtx_state;    /* [a] locked and waiters bits */
+	int mtx_held;              /* [a] read by mutex_owned() */
+	pthread_t mtx_owner;       /* [a] valid while mtx_held */
+	enum lockclass mtx_class;  /* [c] */
+	int mtx_nwait;             /* [x] threads waiting for the mutex */
+	const char *mtx_name;      /* [c] */
+	pthread_mutex_t mtx_ilock; /* the interlock of waiters and sleepers */
+	pthread_cond_t mtx_icv;    /* waiters for the mutex sleep here */
 };
 
-/* A read/write lock with upgrade and downgrade (own implementation). */
+/*
+ * A read/write lock with upgrade and downgrade (own implementation).
+ * rw_state holds the lock itself (writer bit, waiters bit, reader count,
+ * see kern_lock.c); uncontended acquisitions and releases only
+ * compare-and-swap it, and rw_mtx/rw_cv serve the threads that wait.
+ */
 struct krwlock {
-	pthread_mutex_t rw_mtx;
-	pthread_cond_t rw_cv;
+	unsigned long rw_state;  /* [a] RWS_* bits and the reader count */
 	pthread_t rw_writer;     /* [a] valid while rw_wheld */
-	int rw_wheld;            /* [i,a] a writer holds it */
-	int rw_readers;          /* [i,a] readers holding it */
+	int rw_wheld;            /* [a] a writer holds it (owner is valid) */
 	int rw_wwait;            /* [i,a] writers waiting (they go first) */
+	int rw_rwait;            /* [i] readers waiting */
 	enum lockclass rw_class; /* [c] */
 	const char *rw_name;     /* [c] */
+	pthread_mutex_t rw_mtx;
+	pthread_cond_t rw_cv;
 };
 
+/*
+ * A condition variable.  Sleepers wait on cv_cond with their mutex's
+ * interlock (mtx_ilock); cv_signal/cv_broadcast take that interlock
+ * only when cv_nwait says somebody sleeps.
+ */
 struct kcondvar {
 	pthread_cond_t cv_cond;
-	const char *cv_wmesg; /* what sleepers wait for (messages only) */
+	struct kmutex *cv_mtx; /* [a] the mutex the sleepers use */
+	int cv_nwait;          /* [x,a] threads asleep on it */
+	const char *cv_wmesg;  /* what sleepers wait for (messages only) */
 };
 
 typedef enum { RW_READER = 0, RW_WRITER = 1 } krw_t;
