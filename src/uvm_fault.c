@@ -424,7 +424,14 @@ uvm_fault_check(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 		return EACCES;
 	}
 
+	/*
+	 * Enter with the same x86 rule, so that dropping WRITE for a
+	 * copy-on-write read of a write-only entry still leaves READ (a
+	 * mapping with no access would fault forever).
+	 */
 	flt->enter_prot = entry->protection;
+	if ((flt->enter_prot & (VM_PROT_WRITE | VM_PROT_EXECUTE)) != 0)
+		flt->enter_prot |= VM_PROT_READ;
 	flt->wire_mapping = flt->wire_paging || VM_MAPENT_ISWIRED(entry);
 	if (flt->wire_mapping) {
 		/* Wired memory is faulted once, completely: full access. */

@@ -339,6 +339,30 @@ test_fork_fi(void **state)
 	assert_true(failures > 0);
 }
 
+/*
+ * A write-only private mapping (PROT_WRITE implies read on the pmap's x86
+ * rule): after fork the child's read fault must map the shared page
+ * readable, and its write fault must copy it.
+ */
+static void
+test_write_only_cow(void **state)
+{
+	struct uvm *uvm = TH_UVM(state);
+	struct vmspace *p = tf_vmspace(uvm), *c;
+	vaddr_t va = tf_map_anon_at(
+	    p, 0, 2, VM_PROT_WRITE, UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+
+	tf_fill(p, va, tf_pg(uvm, 2), 7);
+	assert_int_equal(uvmspace_fork(p, &c), 0);
+	assert_true(tf_check(c, va, tf_pg(uvm, 2), 7));
+	tf_fill(c, va, tf_pg(uvm, 1), 8);
+	assert_true(tf_check(c, va, tf_pg(uvm, 1), 8));
+	assert_true(tf_check(p, va, tf_pg(uvm, 2), 7));
+	assert_true(tf_check(c, va + tf_pg(uvm, 1), tf_pg(uvm, 1), 7));
+	uvmspace_free(c);
+	uvmspace_free(p);
+}
+
 int
 main(void)
 {
@@ -355,6 +379,8 @@ main(void)
 		test_exec_share_spawn, th_setup, th_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_fork_fi, th_setup, th_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_write_only_cow, th_setup, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
