@@ -303,7 +303,13 @@ uvm_map_clean_amap(struct vm_map *map, struct vm_map_entry *entry,
 		if (pg != NULL &&
 		    ((pg->flags & PG_BUSY) != 0 || pg->loan_count != 0))
 			continue;
-		if ((flags & PGO_FREE) != 0 && mine) {
+		/*
+		 * Only a plain PGO_FREE discards anonymous data; with
+		 * PGO_CLEANIT (msync(MS_INVALIDATE)) anonymous pages are
+		 * merely deactivated and their modifications kept, since
+		 * there is no backing store to clean them to (as NetBSD).
+		 */
+		if ((flags & (PGO_FREE | PGO_CLEANIT)) == PGO_FREE && mine) {
 			if (pg != NULL && pg->wire_count != 0)
 				continue;
 			pmap_remove(map->pmap, va, va + UVM_PAGE_SIZE(uvm));

@@ -2067,16 +2067,13 @@ uvm_sys_msync_netbsd(struct uvm_proc *p, vaddr_t addr, vsize_t len, int flags)
 		len = mi.mi_end - mi.mi_start;
 	}
 	/*
-   * NetBSD asks uvm_map_clean() for PGO_CLEANIT|PGO_FREE, which only
-   * deactivates anonymous and copy-on-write pages (their modifications
-   * are kept, row 54).  The map layer's uvm_map_clean() frees amap
-   * pages for any PGO_FREE; until it distinguishes the two, ask for
-   * deactivation, which is the same for everything a process can map
-   * today (anonymous memory).
-   */
+	 * As NetBSD: PGO_CLEANIT, plus PGO_FREE for MS_INVALIDATE.  With
+	 * CLEANIT, uvm_map_clean() only deactivates anonymous and
+	 * copy-on-write pages and keeps their modifications (row 54).
+	 */
 	uflags = UVM_CLEAN_CLEANIT;
 	if ((flags & UVM_MS_INVALIDATE) != 0)
-		uflags |= UVM_CLEAN_DEACTIVATE;
+		uflags |= UVM_CLEAN_FREE;
 	if ((flags & UVM_MS_SYNC) != 0)
 		uflags |= UVM_CLEAN_SYNCIO;
 	error = uvm_sys_clean_check(

@@ -216,6 +216,17 @@ test_clean(void **state)
 	    uvm_map_clean(map, va, va + tf_pg(uvm, 8), UVM_CLEAN_DEACTIVATE),
 	    0);
 	assert_true(tf_check(vm, va, tf_pg(uvm, 8), 5));
+	/*
+	 * Clean and free (msync(MS_INVALIDATE)): anonymous memory has no
+	 * backing store, so its pages are only deactivated and kept.
+	 */
+	uvm_stats(uvm, &a);
+	assert_int_equal(uvm_map_clean(map, va, va + tf_pg(uvm, 8),
+			     UVM_CLEAN_CLEANIT | UVM_CLEAN_FREE),
+	    0);
+	uvm_stats(uvm, &b);
+	assert_int_equal(D(b, a, nanon), 0);
+	assert_true(tf_check(vm, va, tf_pg(uvm, 8), 5));
 	/* Free: the pages go, the next access sees zeros. */
 	uvm_stats(uvm, &a);
 	assert_int_equal(
