@@ -385,6 +385,10 @@ amap_alloc(struct uvm *uvm, vaddr_t sz, vaddr_t padsz, int waitf)
 	int slots, padslots;
 
 	(void)waitf;
+	/* Slot counts are ints: a larger amap cannot be had (ENOMEM). */
+	if ((sz >> uvm->u_pageshift) > INT_MAX ||
+	    (padsz >> uvm->u_pageshift) > INT_MAX)
+		return NULL;
 	slots = amap_b2slot(uvm, sz);
 	padslots = amap_b2slot(uvm, padsz);
 	KASSERT(slots > 0);

@@ -7,6 +7,7 @@
  * ENOMEM leaving the amap intact, E2BIG), the checkers, and
  * fault-injection sweeps.
  */
+#include <limits.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,12 @@ test_alloc(void **state)
 	uvm_amap_sanity_all(uvm);
 	amap_unref(a, 0, 8, true);
 	amap_unref(b, 0, 3, true);
+	assert_int_equal(uvm_cnt_get(uvm, namap), namap);
+
+	/* More slots than an int holds: refused, nothing allocated. */
+	assert_null(amap_alloc(uvm, (vsize_t)1 << 60, 0, 0));
+	assert_null(amap_alloc(uvm, PGSZ(uvm), (vsize_t)1 << 62, 0));
+	assert_null(amap_alloc(uvm, ((vsize_t)INT_MAX + 1) * PGSZ(uvm), 0, 0));
 	assert_int_equal(uvm_cnt_get(uvm, namap), namap);
 }
 
