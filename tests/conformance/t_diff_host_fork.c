@@ -326,7 +326,7 @@ struct world {
 	size_t w_loglen;
 };
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 wlog(struct world *w, const char *fmt, ...)
 {
 	va_list ap;

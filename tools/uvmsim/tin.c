@@ -52,7 +52,7 @@ struct tin {
 	bool tn_failed;
 };
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 tin_vfail(struct tin *in, uint64_t lineno, const char *fmt, va_list ap)
 {
 	int n;
