@@ -26,7 +26,10 @@
 #include "uvm_map.h"
 #include "uvm_map_impl.h"
 #include "uvm_object.h"
+#include "uvm_aobj.h"
 #include "uvm_fault.h"
+#include "uvm_page.h"
+#include "uvm_pdpolicy.h"
 #include "pmap/pmap.h"
 
 /* Append the dead list b to the dead list *ap. */
@@ -323,6 +326,78 @@ uvm_map_advice(struct vm_map *map, vaddr_t start, vaddr_t end, int advice)
 	}
 	uvm_map_range_merge(map, start, end);
 	uvm_map_range_unlock(map, &umr);
+	return 0;
+}
+
+/*
+ * uvm_map_readahead: bring the pages [off, end) of uobj in from its backing
+ * store, without mapping them.  An aobj page that was never paged out has
+ * nothing to read (making a zero page now would only waste memory), so only
+ * pages with a swap slot are read; other pagers get every missing page.
+ * Errors are ignored: this is advice, and the fault will retry.
+ * => map read-locked (keeps uobj alive); uobj unlocked
+ */
+static void
+uvm_map_readahead(struct uvm_object *uobj, voff_t off, voff_t end, int advice)
+{
+	struct uvm *uvm = uobj->uo_uvm;
+	struct vm_page *pg;
+	int npages;
+
+	for (; off < end; off += (voff_t)UVM_PAGE_SIZE(uvm)) {
+		rw_enter(uobj->vmobjlock, RW_WRITER);
+		if (uvm_pagelookup(uobj, off) != NULL ||
+		    (UVM_OBJ_IS_AOBJ(uobj) &&
+			uao_find_swslot(uobj, uvm_atop(uvm, off)) == 0)) {
+			rw_exit(uobj->vmobjlock);
+			continue;
+		}
+		pg = NULL;
+		npages = 1;
+		/* The unlocked form returns the page busy, uobj unlocked. */
+		if (uobj->pgops->pgo_get(uobj, off, &pg, &npages, 0,
+			VM_PROT_READ, advice, 0) != 0 ||
+		    pg == NULL)
+			continue;
+		rw_enter(uobj->vmobjlock, RW_WRITER);
+		if (pg->wire_count == 0)
+			uvmpdpol_pageactivate(uvm, pg);
+		uvm_page_unbusy(&pg, 1);
+		rw_exit(uobj->vmobjlock);
+	}
+}
+
+/*
+ * uvm_map_willneed: madvise(MADV_WILLNEED): read in ahead of use the
+ * object pages backing [start, end), as NetBSD does for entries with an
+ * object and no amap (anonymous memory is left to the faults).  Nothing is
+ * mapped; holes are skipped.
+ * => map unlocked; may sleep (pager I/O)
+ * => returns 0, or EINVAL (unaligned, start > end, outside the map)
+ */
+int
+uvm_map_willneed(struct vm_map *map, vaddr_t start, vaddr_t end)
+{
+	struct vm_map_entry *e;
+	int error;
+
+	error = uvm_map_range_valid(map, start, end);
+	if (error != 0 || start == end)
+		return error;
+	vm_map_lock_read(map);
+	if (!uvm_map_lookup_entry(map, start, &e))
+		e = e->next;
+	for (; e != &map->header && e->start < end; e = e->next) {
+		vaddr_t s = MAX(start, e->start), t = MIN(end, e->end);
+
+		if (!UVM_ET_ISOBJ(e) || e->aref.ar_amap != NULL ||
+		    e->object.uvm_obj == NULL)
+			continue;
+		uvm_map_readahead(e->object.uvm_obj,
+		    e->offset + (voff_t)(s - e->start),
+		    e->offset + (voff_t)(t - e->start), e->advice);
+	}
+	vm_map_unlock_read(map);
 	return 0;
 }
 

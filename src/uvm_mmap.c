@@ -1389,7 +1389,8 @@ uvm_sys_madvise_netbsd(
 	case UVM_MADV_SEQUENTIAL:
 		return uvm_map_advice(map, addr, addr + len, advice);
 	case UVM_MADV_WILLNEED:
-		return 0;
+		/* Read object pages in ahead of use (holes skipped). */
+		return uvm_map_willneed(map, addr, addr + len);
 	case UVM_MADV_DONTNEED:
 		error = uvm_sys_clean_check(p, addr, addr + len, false);
 		if (error != 0)
@@ -1519,6 +1520,7 @@ uvm_sys_madvise_linux(
 			error = uvm_map_advice(map, s, e, advice);
 			break;
 		case UVM_MADV_WILLNEED:
+			error = uvm_map_willneed(map, s, e);
 			break;
 		case UVM_MADV_DONTNEED:
 		case UVM_MADV_FREE:

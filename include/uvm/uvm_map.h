@@ -91,6 +91,7 @@ UVM_EXPORT int uvm_map_inherit(
     struct vm_map *, vaddr_t start, vaddr_t end, vm_inherit_t inh);
 UVM_EXPORT int uvm_map_advice(
     struct vm_map *, vaddr_t start, vaddr_t end, int advice);
+UVM_EXPORT int uvm_map_willneed(struct vm_map *, vaddr_t start, vaddr_t end);
 UVM_EXPORT bool uvm_map_checkprot(
     struct vm_map *, vaddr_t start, vaddr_t end, vm_prot_t prot);
 UVM_EXPORT int uvm_map_extract(struct vm_map *srcmap, vaddr_t start,

@@ -6,6 +6,10 @@
  * enumeration.
  */
 #include "t_map.h"
+#include <string.h>
+#include "uvm_object.h"
+#include "pmap/pmap.h"
+#include "uvm_page.h"
 #include "uvm_fault.h"
 
 #define MIN_PG 16
@@ -627,6 +631,98 @@ test_protect_wirefuture(void **state)
 	uvmspace_free(vm);
 }
 
+/* A pager that makes any missing page with a pattern, counting its reads. */
+static int tp_gets;
+
+static int
+tp_get(struct uvm_object *uo, voff_t off, struct vm_page **pps, int *npagesp,
+    int centeridx, vm_prot_t access, int advice, int flags)
+{
+	struct uvm *uvm = uo->uo_uvm;
+	struct vm_page *pg;
+
+	(void)centeridx;
+	(void)access;
+	(void)advice;
+	assert_int_equal(*npagesp, 1);
+	assert_int_equal(flags & PGO_LOCKED, 0);
+	assert_true(rw_write_held(uo->vmobjlock));
+	pg = uvm_pagealloc(uvm, uo, off, NULL, 0);
+	if (pg == NULL) {
+		rw_exit(uo->vmobjlock);
+		return ENOMEM;
+	}
+	memset(uvm_page_hostaddr(uvm, pg), 0xa5, UVM_PAGE_SIZE(uvm));
+	pg->flags &= ~PG_FAKE;
+	pps[0] = pg;
+	tp_gets++;
+	rw_exit(uo->vmobjlock);
+	return 0;
+}
+
+static const struct uvm_pagerops tp_pagerops = {
+    .pgo_name = "[tpager]",
+    .pgo_reference = tobj_reference,
+    .pgo_detach = tobj_detach,
+    .pgo_get = tp_get,
+};
+
+/*
+ * uvm_map_willneed (MADV_WILLNEED): object pages of the range are read in
+ * ahead, resident ones are not read again, nothing gets mapped, and
+ * anonymous entries and holes are skipped.
+ */
+static void
+test_willneed(void **state)
+{
+	struct uvm *uvm = TH_UVM(state);
+	struct vmspace *vm;
+	struct vm_map *map;
+	struct uvm_object *uo;
+	struct vm_page *pg;
+	vaddr_t va = P(64), anon = P(80);
+	paddr_t pa;
+
+	vm = uvmspace_alloc(uvm, P(16), P(1 << 10), false);
+	assert_non_null(vm);
+	map = uvmspace_map(vm);
+	uo = tobj_create(uvm);
+	uo->pgops = &tp_pagerops;
+	assert_int_equal(uvm_map(map, &va, P(4), uo, 0, 0,
+			     MF(RW, UVM_FLAG_FIXED | UVM_FLAG_NOMERGE)),
+	    0);
+	assert_int_equal(uvm_map(map, &anon, P(4), NULL, UVM_UNKNOWN_OFFSET, 0,
+			     MF(RW, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	tp_gets = 0;
+
+	assert_int_equal(uvm_map_willneed(map, va + 1, va + P(4)), EINVAL);
+	assert_int_equal(uvm_map_willneed(map, va, va), 0);
+	/* Half of it, then all of it and beyond (the anon entry, a hole). */
+	assert_int_equal(uvm_map_willneed(map, va + P(2), va + P(4)), 0);
+	assert_int_equal(tp_gets, 2);
+	assert_int_equal(uvm_map_willneed(map, P(60), P(100)), 0);
+	assert_int_equal(tp_gets, 4);
+	assert_int_equal(uo->uo_npages, 4);
+	for (int i = 0; i < 4; i++) {
+		rw_enter(uo->vmobjlock, RW_READER);
+		pg = uvm_pagelookup(uo, (voff_t)P(i));
+		rw_exit(uo->vmobjlock);
+		assert_non_null(pg);
+		assert_int_equal(pg->flags & (PG_BUSY | PG_FAKE), 0);
+		assert_int_equal(
+		    ((uint8_t *)uvm_page_hostaddr(uvm, pg))[7], 0xa5);
+		assert_false(pmap_extract(map->pmap, va + P(i), &pa));
+	}
+
+	/* The object's pages go with it. */
+	rw_enter(uo->vmobjlock, RW_WRITER);
+	while (uvm_obj_page_gang(uo, 0, &pg, 1) == 1)
+		uvm_pagefree(pg);
+	rw_exit(uo->vmobjlock);
+	uvmspace_free(vm);
+}
+
 int
 main(void)
 {
@@ -661,6 +757,8 @@ main(void)
 		test_foreach, th_setup, th_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_protect_wirefuture, th_setup, th_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_willneed, th_setup, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
