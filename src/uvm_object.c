@@ -71,6 +71,7 @@ struct uvm_obj_state {
 	uint64_t os_nlocks;              /* [os_lock] lock objects out */
 	LIST_HEAD(, uvm_object) os_objs; /* [os_lock] live objects */
 	uint64_t os_nobjs;               /* [os_lock] entries on os_objs */
+	uint64_t os_serial;              /* [os_lock] last object serial */
 	struct uao_state *os_uao; /* the aobj pager's state (uvm_aobj.c) */
 };
 
@@ -278,6 +279,7 @@ uvm_obj_init(struct uvm_object *uobj, struct uvm *uvm,
 	mutex_enter(&os->os_lock);
 	LIST_INSERT_HEAD(&os->os_objs, uobj, uo_list);
 	os->os_nobjs++;
+	uobj->uo_serial = ++os->os_serial;
 	mutex_exit(&os->os_lock);
 	uvm_cnt_inc(uvm, nobj);
 }

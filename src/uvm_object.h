@@ -68,10 +68,12 @@ struct uvm_object {
 	struct krwlock *vmobjlock; /* [c] lock on the object (maybe shared) */
 	const struct uvm_pagerops *pgops; /* [c] pager operations */
 	struct uvm *uo_uvm;               /* [c] machine */
-	struct radix_tree uo_pages;     /* [o] resident pages by page number */
-	uint64_t uo_npages;             /* [o] resident pages */
-	int uo_refs;                    /* [o] references */
-	bool uo_ownlock;                /* [o] object holds a reference to
+	struct radix_tree uo_pages; /* [o] resident pages by page number */
+	uint64_t uo_npages;         /* [o] resident pages */
+	int uo_refs;                /* [o] references */
+	uint64_t uo_serial; /* [c] creation number in the machine: an identity
+			     * independent of host addresses */
+	bool uo_ownlock;    /* [o] object holds a reference to
 					      its lock object (see below) */
 	LIST_ENTRY(uvm_object) uo_list; /* [l] on the machine's list */
 };

@@ -79,6 +79,7 @@
 
 #include "uvm.h"
 #include "uvm_anon.h"
+#include "uvm_object.h"
 #include "uvm_page.h"
 #include "uvm_pdpolicy.h"
 #include "pmap/pmap.h"
@@ -172,9 +173,9 @@ cp_adapt(struct clockpro_state *cp, int delta)
 
 /* Hash of a page's identity: its anon, else its object and offset. */
 static uint64_t
-cp_identity_hash(const void *id, uint64_t off)
+cp_identity_hash(uint64_t id, uint64_t off)
 {
-	uint64_t x = (uint64_t)(uintptr_t)id ^ (off * 0x9e3779b97f4a7c15ull);
+	uint64_t x = id ^ (off * 0x9e3779b97f4a7c15ull);
 
 	x ^= x >> 31;
 	x *= 0xd6e8feb86659fd93ull;
@@ -187,12 +188,18 @@ cp_identity_hash(const void *id, uint64_t off)
 static uint64_t
 cp_page_hash(const struct vm_page *pg)
 {
-	/* Anons by serial number: host addresses would vary between runs. */
+	/*
+	 * Anons and objects by serial number: host addresses would vary
+	 * between runs.  Object serials get the top bit so that they never
+	 * meet an anon's.
+	 */
 	if (pg->uanon != NULL)
-		return cp_identity_hash(NULL, pg->uanon->an_serial);
+		return cp_identity_hash(pg->uanon->an_serial, 0);
 	if (pg->uobject != NULL)
-		return cp_identity_hash(pg->uobject, (uint64_t)pg->offset);
-	return cp_identity_hash(pg, 0);
+		return cp_identity_hash(
+		    pg->uobject->uo_serial | (uint64_t)1 << 63,
+		    (uint64_t)pg->offset);
+	return cp_identity_hash((uint64_t)(uintptr_t)pg, 0);
 }
 
 static inline struct cp_bucket *
@@ -560,7 +567,7 @@ clockpro_anfree(void *priv, struct vm_anon *anon)
 {
 	struct clockpro_state *cp = priv;
 
-	if (cp_hist_remove(cp, cp_identity_hash(NULL, anon->an_serial)))
+	if (cp_hist_remove(cp, cp_identity_hash(anon->an_serial, 0)))
 		cp->cp_nanfree++;
 }
 

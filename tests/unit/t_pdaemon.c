@@ -390,6 +390,7 @@ static void
 det_workload(struct uvm *uvm, const char *tag)
 {
 	struct vmspace *vm, *child = NULL;
+	struct uvm_object *uobj;
 	struct th_rng rng;
 	vaddr_t va;
 	uint64_t i, p;
@@ -408,6 +409,22 @@ det_workload(struct uvm *uvm, const char *tag)
 		if (i == 150)
 			assert_int_equal(uvmspace_fork(vm, &child), 0);
 	}
+	/*
+	 * Object pages too: CLOCK-Pro remembers evicted object pages by
+	 * identity, which must not depend on host addresses.
+	 */
+	uobj = uao_create(uvm, tf_pg(uvm, 600), 0);
+	assert_non_null(uobj);
+	for (i = 0; i < 1200; i++) {
+		struct vm_page *pg;
+
+		p = i < 600 ? i : th_rng_below(&rng, 600);
+		pg = aobj_getpage(uvm, uobj, p);
+		((uint64_t *)uvm_page_hostaddr(uvm, pg))[0] = aobj_word(p, 0);
+		uvm_pagemarkdirty(pg, UVM_PAGE_STATUS_DIRTY);
+		aobj_putpage(uvm, uobj, pg);
+	}
+	uao_detach(uobj);
 	uvmspace_free(child);
 	uvmspace_free(vm);
 }
@@ -420,25 +437,29 @@ test_inline_determinism(void **state)
 	struct uvmexp e1, e2;
 
 	(void)uvm;
-	th_config(&cfg);
-	cfg.uc_memsize = MEM;
-	u1 = th_create(&cfg);
-	det_workload(u1, "det1");
-	uvm_stats(u1, &e1);
-	uvm_destroy(u1);
-	u2 = th_create(&cfg);
-	det_workload(u2, "det2");
-	uvm_stats(u2, &e2);
-	uvm_destroy(u2);
-	pd_unlink("det1");
-	pd_unlink("det2");
-	assert_true(e1.pdfreed > 0 && e1.pgswapin > 0);
-#define PD_CMP(name, desc)                                          \
-	if (e1.name != e2.name)                                     \
-		fail_msg("counter %s differs: %lld vs %lld", #name, \
-		    (long long)e1.name, (long long)e2.name);
-	UVMEXP_FIELDS(PD_CMP)
+	for (int k = 0; k < 2; k++) {
+		th_config(&cfg);
+		cfg.uc_memsize = MEM;
+		cfg.uc_policy = k == 0 ? "clock" : "clockpro";
+		u1 = th_create(&cfg);
+		det_workload(u1, "det1");
+		uvm_stats(u1, &e1);
+		uvm_destroy(u1);
+		u2 = th_create(&cfg);
+		det_workload(u2, "det2");
+		uvm_stats(u2, &e2);
+		uvm_destroy(u2);
+		pd_unlink("det1");
+		pd_unlink("det2");
+		assert_true(e1.pdfreed > 0 && e1.pgswapin > 0);
+#define PD_CMP(name, desc)                                       \
+	if (e1.name != e2.name)                                  \
+		fail_msg("%s: counter %s differs: %lld vs %lld", \
+		    cfg.uc_policy, #name, (long long)e1.name,    \
+		    (long long)e2.name);
+		UVMEXP_FIELDS(PD_CMP)
 #undef PD_CMP
+	}
 }
 
 /*
