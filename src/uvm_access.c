@@ -18,7 +18,11 @@
  *
  * Locks: none held on entry; the fault takes what it needs.  The TLB is
  * read without locks, so one address space is accessed by one thread at a
- * time (pmap.h, "Concurrency").
+ * time (pmap.h, "Concurrency"); other threads (the page daemon) may unmap
+ * its pages meanwhile.  So every translate-and-touch of one page runs
+ * pinned (pmap.h, "Pins"): uvm_access_page() returns with the pmap pinned,
+ * and the caller unpins once it has copied.  Nothing that may block runs
+ * pinned: on a TLB miss we unpin, walk or fault, then pin and look again.
  */
 #include <errno.h>
 #include <string.h>
@@ -32,9 +36,9 @@
 #define UVM_ACCESS_MAXFAULTS 8
 
 /*
- * uvm_access_fault: the slow path: fault, then look again.
- *	=> nothing locked; may sleep
- *	=> 0 with *hostp, or the fault's error
+ * uvm_access_fault: the slow path: walk the tables, fault, then look again.
+ *	=> called unpinned; nothing locked; may sleep
+ *	=> 0 with *hostp and pm pinned, or the fault's error (not pinned)
  */
 static int __attribute__((noinline)) uvm_access_fault(
     struct vmspace *vm, vaddr_t va, vm_prot_t access, uint8_t **hostp)
@@ -42,12 +46,23 @@ static int __attribute__((noinline)) uvm_access_fault(
 	struct pmap *pm = vm_map_pmap(&vm->vm_map);
 	int error, n;
 
-	for (n = 0; n < UVM_ACCESS_MAXFAULTS; n++) {
+	for (n = 0; n < UVM_ACCESS_MAXFAULTS;) {
+		if (pmap_access(pm, va, access, hostp) == 0) {
+			/*
+			 * The walk filled the TLB; use the entry only
+			 * through a pinned look-up, as an invalidation may
+			 * have come in between.
+			 */
+			pmap_access_pin(pm);
+			if (pmap_access_tlb_p(pm, va, access, hostp))
+				return 0;
+			pmap_access_unpin(pm);
+			continue;
+		}
 		error = uvm_fault_internal(&vm->vm_map, va, access, 0);
 		if (error != 0)
 			return error;
-		if (pmap_access(pm, va, access, hostp) == 0)
-			return 0;
+		n++;
 	}
 	/* The fault keeps succeeding but the pmap keeps refusing. */
 	KASSERTMSG(false, "uvm_access: no progress at %#lx", (unsigned long)va);
@@ -56,16 +71,27 @@ static int __attribute__((noinline)) uvm_access_fault(
 
 /*
  * uvm_access_page: the host address of va, faulting as needed.
+ *	=> called unpinned; 0 with *hostp and the pmap pinned (the caller
+ *	   unpins when done with *hostp), or an error (not pinned)
  */
 static inline int
 uvm_access_page(
     struct vmspace *vm, vaddr_t va, vm_prot_t access, uint8_t **hostp)
 {
-	if (__builtin_expect(
-		pmap_access(vm_map_pmap(&vm->vm_map), va, access, hostp) == 0,
-		1))
+	struct pmap *pm = vm_map_pmap(&vm->vm_map);
+
+	pmap_access_pin(pm);
+	if (__builtin_expect(pmap_access_tlb_p(pm, va, access, hostp), 1))
 		return 0;
+	pmap_access_unpin(pm);
 	return uvm_access_fault(vm, va, access, hostp);
+}
+
+/* uvm_access_done: the access of uvm_access_page() is over. */
+static inline void
+uvm_access_done(struct vmspace *vm)
+{
+	pmap_access_unpin(vm_map_pmap(&vm->vm_map));
 }
 
 /* Bytes from va to the end of its page. */
@@ -100,6 +126,7 @@ uvm_access(struct vmspace *vm, vaddr_t va, size_t len, vm_prot_t access_type)
 		    vm, pva < va ? va : pva, access_type, &host);
 		if (error != 0)
 			return error;
+		uvm_access_done(vm);
 		if (end - pva < UVM_PAGE_SIZE(uvm))
 			break;
 	}
@@ -133,6 +160,7 @@ uvm_copyin(
 			break;
 		}
 		memcpy(dst + done, host, n);
+		uvm_access_done(vm);
 		done += n;
 	}
 	if (donep != NULL)
@@ -168,6 +196,7 @@ uvm_copyout(struct vmspace *vm, const void *kaddr, vaddr_t uaddr, size_t len,
 			break;
 		}
 		memcpy(host, src + done, n);
+		uvm_access_done(vm);
 		done += n;
 	}
 	if (donep != NULL)
@@ -207,11 +236,13 @@ uvm_copyinstr(struct vmspace *vm, vaddr_t uaddr, char *kaddr, size_t maxlen,
 		if (nul != NULL) {
 			n = (size_t)(nul - host) + 1;
 			memcpy(kaddr + done, host, n);
+			uvm_access_done(vm);
 			done += n;
 			error = 0;
 			break;
 		}
 		memcpy(kaddr + done, host, n);
+		uvm_access_done(vm);
 		done += n;
 	}
 	if (donep != NULL)
@@ -250,11 +281,13 @@ uvm_copyoutstr(struct vmspace *vm, const char *kaddr, vaddr_t uaddr,
 		if (nul != NULL) {
 			n = (size_t)(nul - (kaddr + done)) + 1;
 			memcpy(host, kaddr + done, n);
+			uvm_access_done(vm);
 			done += n;
 			error = 0;
 			break;
 		}
 		memcpy(host, kaddr + done, n);
+		uvm_access_done(vm);
 		done += n;
 	}
 	if (donep != NULL)
@@ -264,7 +297,8 @@ uvm_copyoutstr(struct vmspace *vm, const char *kaddr, vaddr_t uaddr,
 
 /*
  * Word fetch and store: one aligned access within one page.
- *	=> 0, or EFAULT (unaligned, unmapped, protection, no memory)
+ *	=> 0 with the pmap pinned (the caller unpins), or EFAULT (unaligned,
+ *	   unmapped, protection, no memory; not pinned)
  */
 static int
 uvm_word_addr(struct vmspace *vm, vaddr_t uaddr, size_t size, vm_prot_t access,
@@ -282,9 +316,11 @@ uvm_fuword32(struct vmspace *vm, vaddr_t uaddr, uint32_t *valp)
 	int error;
 
 	error = uvm_word_addr(vm, uaddr, sizeof(*valp), VM_PROT_READ, &host);
-	if (error == 0)
+	if (error == 0) {
 		*valp =
 		    __atomic_load_n((uint32_t *)(void *)host, __ATOMIC_RELAXED);
+		uvm_access_done(vm);
+	}
 	return error;
 }
 
@@ -295,9 +331,11 @@ uvm_fuword64(struct vmspace *vm, vaddr_t uaddr, uint64_t *valp)
 	int error;
 
 	error = uvm_word_addr(vm, uaddr, sizeof(*valp), VM_PROT_READ, &host);
-	if (error == 0)
+	if (error == 0) {
 		*valp =
 		    __atomic_load_n((uint64_t *)(void *)host, __ATOMIC_RELAXED);
+		uvm_access_done(vm);
+	}
 	return error;
 }
 
@@ -308,9 +346,11 @@ uvm_suword32(struct vmspace *vm, vaddr_t uaddr, uint32_t val)
 	int error;
 
 	error = uvm_word_addr(vm, uaddr, sizeof(val), VM_PROT_WRITE, &host);
-	if (error == 0)
+	if (error == 0) {
 		__atomic_store_n(
 		    (uint32_t *)(void *)host, val, __ATOMIC_RELAXED);
+		uvm_access_done(vm);
+	}
 	return error;
 }
 
@@ -321,8 +361,10 @@ uvm_suword64(struct vmspace *vm, vaddr_t uaddr, uint64_t val)
 	int error;
 
 	error = uvm_word_addr(vm, uaddr, sizeof(val), VM_PROT_WRITE, &host);
-	if (error == 0)
+	if (error == 0) {
 		__atomic_store_n(
 		    (uint64_t *)(void *)host, val, __ATOMIC_RELAXED);
+		uvm_access_done(vm);
+	}
 	return error;
 }

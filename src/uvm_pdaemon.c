@@ -344,7 +344,13 @@ pd_claim(struct vm_page *pg, void *arg)
 		pd_lock_put(sc, lock);
 		return false;
 	}
-	if (pg->loan_count != 0 || pg->wire_count != 0 ||
+	/*
+	 * Separate loads: GCC merges tests of adjacent fields into one wide
+	 * load, which would also read mdattrs (changed by the pmap without
+	 * our locks) and make TSan report a race.
+	 */
+	if (__atomic_load_n(&pg->loan_count, __ATOMIC_RELAXED) != 0 ||
+	    __atomic_load_n(&pg->wire_count, __ATOMIC_RELAXED) != 0 ||
 	    (pg->flags & PG_PAGEOUT) != 0) {
 		/* Not pageable, or already in our cluster (a clock wrapped). */
 		pd_lock_put(sc, lock);

@@ -227,6 +227,8 @@ pmap_rele(struct pmap *pm)
 		return;
 	KASSERTMSG(__atomic_load_n(&pm->pm_nactive, __ATOMIC_RELAXED) == 0,
 	    "pmap_destroy: pmap %p still active", pm);
+	KASSERTMSG(__atomic_load_n(&pm->pm_tlb.tlb_pins, __ATOMIC_RELAXED) == 0,
+	    "pmap_destroy: pmap %p still pinned", pm);
 	(void)pm->pm_ops->po_remove_all(pm);
 	KASSERT(pm->pm_resident == 0 && pm->pm_wired == 0);
 	mutex_enter(&ps->ps_lock);

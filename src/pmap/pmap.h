@@ -49,10 +49,28 @@
  *
  * Concurrency: every operation but pmap_access() is thread-safe.  The TLB
  * of a pmap is read without locks by pmap_access() and changed under the
- * pmap lock, so accesses through one pmap must come from one thread at a
- * time, and must not run while another thread changes that pmap's
- * mappings (or those of pages it maps).  Parallel faults on one address
- * space will need per-thread TLBs and a shootdown protocol.
+ * pmap lock.  Accesses through one pmap must come from one thread at a
+ * time (the accessor: the TLB is filled by its own misses), but any other
+ * thread may change that pmap's mappings, or those of pages it maps, at
+ * any time: invalidations are made safe by pins, a software TLB shootdown.
+ *
+ * Pins.  An accessor that dereferences a host pointer obtained from the
+ * TLB must hold a pin on the pmap (pmap_access_pin()) from before the TLB
+ * look-up until it is done with the pointer, then drop it
+ * (pmap_access_unpin()).  While pinned it must not block, take a lock or
+ * call anything that may change a mapping: so a pinned caller translates
+ * with pmap_access_tlb_p() (the look-up alone) and, on a miss, unpins
+ * before calling pmap_access() (whose miss path takes the pmap lock) or
+ * uvm_fault(), then pins and looks again.  Every TLB invalidation stores
+ * the invalidation, reads the pin count with a sequentially consistent
+ * read-modify-write (a full barrier), and waits (spinning) until the pmap
+ * has no pins.  Pinning is such a read-modify-write of the same word, so
+ * either the accessor's look-up sees the invalidation (a miss), or the
+ * invalidator sees the pin and waits until the access is over.  Hence,
+ * when a pmap operation returns, no access that translated through a
+ * mapping it removed or write-protected is still running, and the caller
+ * may free the page, reuse it, or trust its modified bit.  Callers that
+ * do not pin (single-threaded tests) get the old guarantee only.
  *
  * Lock order: map/object/amap/anon locks and the page-queue, free-list and
  * swap locks (all lower classes) may be held when calling into the pmap.
@@ -134,7 +152,11 @@ void pmap_printit(struct pmap *, FILE *);
  * page number.  te_vpn is the tag (PMAP_TLB_INVALID when empty), te_host
  * the host address of the page's contents, te_prot what the entry allows
  * (already widened by the x86 rule; VM_PROT_WRITE only once the page is
- * modified, or always for unmanaged mappings).
+ * modified, or always for unmanaged mappings).  Entries change under the
+ * pmap lock but are read without it, so te_vpn and te_prot are loaded and
+ * stored with (relaxed) atomic operations; an invalidation stores
+ * PMAP_TLB_INVALID in te_vpn, or clears VM_PROT_WRITE in te_prot.  Only a
+ * fill (the accessor's own miss) writes te_host, so it is a plain field.
  */
 #define PMAP_TLB_SIZE    256u /* entries, a power of two */
 #define PMAP_TLB_INVALID (~(uint64_t)0)
@@ -151,6 +173,7 @@ struct pmap_tlb_entry {
  */
 struct pmap_tlb {
 	unsigned tlb_shift;            /* [c] page shift of the machine */
+	unsigned tlb_pins;             /* [a] accesses in progress (pins) */
 	uint64_t tlb_hits, tlb_misses; /* [t] see above */
 	struct pmap_tlb_entry tlb_ent[PMAP_TLB_SIZE]; /* [t] */
 };
@@ -160,24 +183,76 @@ struct pmap_tlb {
  * (VM_PROT_* bits), updates referenced/modified, fills the TLB.
  * => returns 0 with *hostp, EFAULT if nothing is mapped at va, or EACCES if
  *    the mapping does not allow the access (the caller then faults).
- * => takes and releases the pmap lock; never sleeps.
+ * => takes and releases the pmap lock; never sleeps.  Not while pinned.
+ * => on success the TLB entry of va allows access (a pinned caller that
+ *    missed calls this unpinned, then pins and looks again).
  */
 int pmap_access_slow(
     struct pmap *, vaddr_t va, vm_prot_t access, uint8_t **hostp);
 
-static inline int
-pmap_access(struct pmap *pm, vaddr_t va, vm_prot_t access, uint8_t **hostp)
+/*
+ * pmap_access_pin: start an access through pm's TLB (see "Pins" above).
+ * => a full barrier: the TLB look-ups that follow cannot be reordered
+ *    before the pin becomes visible to invalidators.
+ * => no lock may be taken until pmap_access_unpin().
+ */
+static inline void
+pmap_access_pin(struct pmap *pm)
+{
+	struct pmap_tlb *tlb = (struct pmap_tlb *)(void *)pm;
+
+	(void)__atomic_fetch_add(&tlb->tlb_pins, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * pmap_access_unpin: the access is over: the pointer is no longer used.
+ * => release: the access happens before an invalidator's wait ends.
+ */
+static inline void
+pmap_access_unpin(struct pmap *pm)
+{
+	struct pmap_tlb *tlb = (struct pmap_tlb *)(void *)pm;
+
+	(void)__atomic_fetch_sub(&tlb->tlb_pins, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * pmap_access_tlb_p: the TLB look-up alone.  True with *hostp on a hit
+ * that allows access; false (nothing stored) on a miss.
+ * => takes no lock: a pinned caller may use it.  te_vpn and te_prot are
+ *    read atomically (relaxed) as other threads invalidate them.
+ */
+static inline bool
+pmap_access_tlb_p(
+    struct pmap *pm, vaddr_t va, vm_prot_t access, uint8_t **hostp)
 {
 	struct pmap_tlb *tlb = (struct pmap_tlb *)(void *)pm;
 	uint64_t vpn = va >> tlb->tlb_shift;
 	struct pmap_tlb_entry *te = &tlb->tlb_ent[vpn & (PMAP_TLB_SIZE - 1)];
 
 	if (__builtin_expect(
-		te->te_vpn == vpn && (te->te_prot & access) == access, 1)) {
+		__atomic_load_n(&te->te_vpn, __ATOMIC_RELAXED) == vpn &&
+		    (__atomic_load_n(&te->te_prot, __ATOMIC_RELAXED) &
+			access) == access,
+		1)) {
+		/* Only the accessor's own misses write te_host. */
 		*hostp =
 		    te->te_host + (va & (((uint64_t)1 << tlb->tlb_shift) - 1));
-		return 0;
+		return true;
 	}
+	return false;
+}
+
+/*
+ * pmap_access: translate va for access: the TLB, else the table walk.
+ * => 0 with *hostp, EFAULT or EACCES (see pmap_access_slow()).
+ * => a miss takes the pmap lock: not to be called while pinned.
+ */
+static inline int
+pmap_access(struct pmap *pm, vaddr_t va, vm_prot_t access, uint8_t **hostp)
+{
+	if (__builtin_expect(pmap_access_tlb_p(pm, va, access, hostp), 1))
+		return 0;
 	return pmap_access_slow(pm, va, access, hostp);
 }
 

@@ -15,10 +15,10 @@
  * other objects.  At the end every page of every object is checked, and
  * the harness checks that every page and slot came back.
  *
- * The workers do not touch mapped memory: the soft pmap's TLB is read
- * without locks, so a thread accessing an address space must not run
- * while another (the daemon) unmaps its pages (pmap.h, "Concurrency");
- * objects that are not mapped keep the test within that contract.
+ * The workers page unmapped objects, so that several threads can page at
+ * once (one address space admits one accessor thread at a time, pmap.h
+ * "Concurrency"); paging of mapped memory under the daemon thread, with
+ * the TLB shootdown by pins, is t_stress_tlb's subject.
  */
 #include <errno.h>
 #include <pthread.h>

@@ -57,7 +57,11 @@
  * modified bit drops write permission from the entries of its mappings,
  * and clearing its referenced bit invalidates them (both through the pv
  * list).  There is no deferred invalidation, so pmap_update() has nothing
- * to do here.
+ * to do here.  Invalidations may run in any thread while the pmap's
+ * accessor reads the TLB without locks, so each one is a shootdown: store
+ * the invalidation atomically, then read the pin count with a full
+ * barrier and spin (holding pm_lock, which a pinned accessor never takes)
+ * until the pmap has no pins (pmap.h, "Pins").
  *
  * Locking.  Lock order: pmap lock (pm_lock, LC_PMAP) before pv lock (a
  * hashed mutex chosen by frame number, LC_PMAP too; equal classes may
@@ -203,8 +207,39 @@ pmap_soft_count(int64_t *cnt, int64_t n)
 /* The TLB. */
 
 /*
- * pmap_soft_tlb_inval: forget the TLB entry of vpn, if there is one.
- * => pm_lock held.
+ * pmap_soft_tlb_shootdown: wait until no access through pm's TLB that may
+ * have used the entry just invalidated is still in progress (pmap.h,
+ * "Pins").  The first read of the pin count is a sequentially consistent
+ * read-modify-write (adding 0), a full barrier after the invalidating
+ * store, and ordered with the accessors' pins on the same word: either it
+ * sees a pin, or the pin reads from it and the accessor's look-up then
+ * sees the invalidation.  The acquire loads order the accessor's last use
+ * of the page before whatever the caller does to it next.
+ * => pm_lock held (pinned accessors never wait for it); spins.
+ */
+static void
+pmap_soft_tlb_shootdown(struct pmap *pm)
+{
+	unsigned *pins = &pm->pm_tlb.tlb_pins;
+	unsigned n;
+
+	if (__atomic_fetch_add(pins, 0, __ATOMIC_SEQ_CST) == 0)
+		return;
+	for (n = 0; __atomic_load_n(pins, __ATOMIC_ACQUIRE) != 0; n++) {
+#if defined(__x86_64__) || defined(__i386__)
+		if (n < 64) {
+			__builtin_ia32_pause();
+			continue;
+		}
+#endif
+		sched_yield();
+	}
+}
+
+/*
+ * pmap_soft_tlb_inval: forget the TLB entry of vpn, if there is one, and
+ * wait for accesses still using it.
+ * => pm_lock held; spins while pm is pinned.
  */
 static inline void
 pmap_soft_tlb_inval(struct pmap *pm, uint64_t vpn)
@@ -213,14 +248,17 @@ pmap_soft_tlb_inval(struct pmap *pm, uint64_t vpn)
 
 	te = &pm->pm_tlb.tlb_ent[vpn & (PMAP_TLB_SIZE - 1)];
 	if (te->te_vpn == vpn) {
-		te->te_vpn = PMAP_TLB_INVALID;
+		__atomic_store_n(
+		    &te->te_vpn, PMAP_TLB_INVALID, __ATOMIC_RELAXED);
 		uvm_cnt_inc(pm->pm_uvm, tlb_flushes);
+		pmap_soft_tlb_shootdown(pm);
 	}
 }
 
 /*
- * pmap_soft_tlb_nowrite: take write permission from the TLB entry of vpn.
- * => pm_lock held.
+ * pmap_soft_tlb_nowrite: take write permission from the TLB entry of vpn
+ * and wait for writes still using it.
+ * => pm_lock held; spins while pm is pinned.
  */
 static inline void
 pmap_soft_tlb_nowrite(struct pmap *pm, uint64_t vpn)
@@ -229,8 +267,11 @@ pmap_soft_tlb_nowrite(struct pmap *pm, uint64_t vpn)
 
 	te = &pm->pm_tlb.tlb_ent[vpn & (PMAP_TLB_SIZE - 1)];
 	if (te->te_vpn == vpn && (te->te_prot & VM_PROT_WRITE) != 0) {
-		te->te_prot &= ~VM_PROT_WRITE;
+		__atomic_store_n(&te->te_prot,
+		    (vm_prot_t)(te->te_prot & ~VM_PROT_WRITE),
+		    __ATOMIC_RELAXED);
 		uvm_cnt_inc(pm->pm_uvm, tlb_flushes);
+		pmap_soft_tlb_shootdown(pm);
 	}
 }
 
@@ -978,9 +1019,10 @@ pmap_soft_access_slow(
 		return EFAULT;
 	}
 	te = &pm->pm_tlb.tlb_ent[vpn & (PMAP_TLB_SIZE - 1)];
-	te->te_vpn = vpn;
+	/* Only this (the accessor's) thread reads the entry unlocked. */
 	te->te_host = host;
-	te->te_prot = prot;
+	__atomic_store_n(&te->te_prot, prot, __ATOMIC_RELAXED);
+	__atomic_store_n(&te->te_vpn, vpn, __ATOMIC_RELAXED);
 	mutex_exit(&pm->pm_lock);
 	*hostp = host + (va & (((uint64_t)1 << pss->pss_shift) - 1));
 	return 0;
