@@ -62,6 +62,19 @@ struct uvmpdpol_stat {
 #define UVMPDPOL_MAXSTATS 24
 
 /*
+ * For pdo_stats(): record statistic n (if it fits in max) and count it, so
+ * that the return value says how many the policy has.
+ */
+#define UVMPDPOL_STAT(st, n, max, name, v)               \
+	do {                                             \
+		if ((n) < (max)) {                       \
+			(st)[n].ps_name = (name);        \
+			(st)[n].ps_value = (int64_t)(v); \
+		}                                        \
+		(n)++;                                   \
+	} while (0)
+
+/*
  * The operations vector.  Every operation is called with the page-queue
  * lock held (the wrappers below take it), with the policy's private state
  * as first argument.

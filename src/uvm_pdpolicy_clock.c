@@ -445,14 +445,7 @@ clock_stats(void *priv, struct uvmpdpol_stat *st, unsigned max)
 	struct clock_state *cs = priv;
 	unsigned n = 0;
 
-#define CLOCK_STAT(name, v)                            \
-	do {                                           \
-		if (n < max) {                         \
-			st[n].ps_name = name;          \
-			st[n].ps_value = (int64_t)(v); \
-		}                                      \
-		n++;                                   \
-	} while (0)
+#define CLOCK_STAT(name, v) UVMPDPOL_STAT(st, n, max, name, v)
 	CLOCK_STAT("active pages", cs->cs_active);
 	CLOCK_STAT("inactive pages", cs->cs_inactive);
 	CLOCK_STAT("inactive target", cs->cs_inactarg);

@@ -712,14 +712,7 @@ clockpro_stats(void *priv, struct uvmpdpol_stat *st, unsigned max)
 	struct clockpro_state *cp = priv;
 	unsigned n = 0;
 
-#define CP_STAT(name, v)                               \
-	do {                                           \
-		if (n < max) {                         \
-			st[n].ps_name = name;          \
-			st[n].ps_value = (int64_t)(v); \
-		}                                      \
-		n++;                                   \
-	} while (0)
+#define CP_STAT(name, v) UVMPDPOL_STAT(st, n, max, name, v)
 	CP_STAT("hot pages", cp->cp_nhot);
 	CP_STAT("cold pages", cp->cp_ncold);
 	CP_STAT("cold pages on trial", cp->cp_ntest);
