@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "t_harness.h"
+#include "uvm_object.h"
 #include "uvm_page.h"
 #include "uvm_pdpolicy.h"
 #include "uvm_swap.h"
@@ -138,7 +139,8 @@ struct sim {
 	unsigned s_nvictims;
 };
 
-static char sim_object[64]; /* only its address matters */
+/* A stand-in owner: the policy only reads its identity (serial 0). */
+static struct uvm_object sim_object;
 
 static int
 sim_pageno(const struct vm_page *pg)
@@ -174,7 +176,7 @@ sim_ref(struct sim *s, int p)
 		freepage(uvm, v);
 	}
 	pg = newpage(uvm);
-	pg->uobject = (struct uvm_object *)(void *)sim_object;
+	pg->uobject = &sim_object;
 	pg->offset = (voff_t)p * PGSZ;
 	uvmpdpol_pageenqueue(uvm, pg);
 	if (s->s_touch_on_miss)
