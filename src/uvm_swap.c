@@ -917,60 +917,57 @@ swap_rw(struct uvm *uvm, int fd, off_t off, struct vm_page **pages, unsigned n,
 }
 
 /*
- * uvm_swap_put: see uvm_swap.h.
+ * swap_io: write (page-out) or read (page-in) n pages at slots start...
  * => no locks required; the swap lock is taken briefly; sleeps in I/O
+ * => 0 or EIO; a failed write marks its slots bad
  */
+static int
+swap_io(struct uvm *uvm, uint64_t start, struct vm_page **pages, unsigned n,
+    bool write)
+{
+	off_t off;
+	int fd, error;
+
+	KASSERT(pages != NULL);
+	fd = swap_io_prepare(
+	    uvm, start, n, write ? "uvm_swap_put" : "uvm_swap_get", &off);
+	if (kfi_fail_p(&uvm->u_fi, write ? KFI_PGIO_WRITE : KFI_PGIO_READ))
+		error = EIO;
+	else
+		error = swap_rw(uvm, fd, off, pages, n, write);
+	swap_io_account(uvm, start, n, write, error != 0);
+	if (error != 0) {
+		UVMHIST(uvm, "swap_io %#llx +%d write %d: error %d",
+		    (long long)start, (long long)n, (long long)write,
+		    (long long)error);
+		if (write)
+			uvm_swap_markbad(uvm, start, n);
+		return EIO;
+	}
+	if (write) {
+		uvm_cnt_inc(uvm, swapouts);
+		uvm_cnt_add(uvm, pgswapout, n);
+	} else {
+		uvm_cnt_inc(uvm, swapins);
+		uvm_cnt_add(uvm, pgswapin, n);
+	}
+	return 0;
+}
+
+/* uvm_swap_put: see uvm_swap.h. */
 int
 uvm_swap_put(
     struct uvm *uvm, uint64_t start, struct vm_page **pages, unsigned n)
 {
-	off_t off;
-	int fd, error;
-
-	KASSERT(pages != NULL);
-	fd = swap_io_prepare(uvm, start, n, "uvm_swap_put", &off);
-	if (kfi_fail_p(&uvm->u_fi, KFI_PGIO_WRITE))
-		error = EIO;
-	else
-		error = swap_rw(uvm, fd, off, pages, n, true);
-	swap_io_account(uvm, start, n, true, error != 0);
-	if (error != 0) {
-		UVMHIST(uvm, "swap_put %#llx +%d: error %d", (long long)start,
-		    (long long)n, (long long)error, 0);
-		uvm_swap_markbad(uvm, start, n);
-		return EIO;
-	}
-	uvm_cnt_inc(uvm, swapouts);
-	uvm_cnt_add(uvm, pgswapout, n);
-	return 0;
+	return swap_io(uvm, start, pages, n, true);
 }
 
-/*
- * uvm_swap_getpages: see uvm_swap.h.
- * => no locks required; the swap lock is taken briefly; sleeps in I/O
- */
+/* uvm_swap_getpages: see uvm_swap.h. */
 int
 uvm_swap_getpages(
     struct uvm *uvm, uint64_t start, struct vm_page **pages, unsigned n)
 {
-	off_t off;
-	int fd, error;
-
-	KASSERT(pages != NULL);
-	fd = swap_io_prepare(uvm, start, n, "uvm_swap_get", &off);
-	if (kfi_fail_p(&uvm->u_fi, KFI_PGIO_READ))
-		error = EIO;
-	else
-		error = swap_rw(uvm, fd, off, pages, n, false);
-	swap_io_account(uvm, start, n, false, error != 0);
-	if (error != 0) {
-		UVMHIST(uvm, "swap_get %#llx +%d: error %d", (long long)start,
-		    (long long)n, (long long)error, 0);
-		return EIO;
-	}
-	uvm_cnt_inc(uvm, swapins);
-	uvm_cnt_add(uvm, pgswapin, n);
-	return 0;
+	return swap_io(uvm, start, pages, n, false);
 }
 
 int
