@@ -87,6 +87,12 @@ bool rd_page_addr(
 uint64_t rd_object_page(struct trace_reader *, uint64_t id);
 /* A token for a message: quoted copy in a static-free caller buffer. */
 const char *rd_tok(const struct sim_tok *, char *buf, size_t len);
+/*
+ * Parse a decimal field; on failure fail the reader with "bad <what>" and
+ * the offending text.  Returns 0 or the reader's error.
+ */
+int rd_field_dec(struct trace_reader *, const struct sim_tok *,
+    const char *what, uint64_t *vp);
 
 /* The parsers: 0, TRACE_EINPUT or TRACE_ESINK. */
 int parse_pages(struct trace_reader *);

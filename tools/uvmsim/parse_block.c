@@ -48,15 +48,12 @@ parse_spc(struct trace_reader *rd)
 			    "\"ASU,LBA,Size,Opcode,Timestamp\"");
 		for (int i = 0; i < 5; i++)
 			rd_trim(&tk[i]);
-		if (!sim_parse_dec(tk[0].tk_p, tk[0].tk_n, &asu))
-			return rd_fail(
-			    rd, "bad ASU \"%s\"", rd_tok(&tk[0], b, sizeof(b)));
-		if (!sim_parse_dec(tk[1].tk_p, tk[1].tk_n, &lba))
-			return rd_fail(
-			    rd, "bad LBA \"%s\"", rd_tok(&tk[1], b, sizeof(b)));
-		if (!sim_parse_dec(tk[2].tk_p, tk[2].tk_n, &size))
-			return rd_fail(rd, "bad size \"%s\"",
-			    rd_tok(&tk[2], b, sizeof(b)));
+		if ((error = rd_field_dec(rd, &tk[0], "ASU", &asu)) != 0)
+			return error;
+		if ((error = rd_field_dec(rd, &tk[1], "LBA", &lba)) != 0)
+			return error;
+		if ((error = rd_field_dec(rd, &tk[2], "size", &size)) != 0)
+			return error;
 		if (sim_tok_caseeq(&tk[3], "r"))
 			op = TOP_READ;
 		else if (sim_tok_caseeq(&tk[3], "w"))
@@ -111,12 +108,11 @@ parse_msr(struct trace_reader *rd)
 			    rd_tok(&tk[7], b, sizeof(b)));
 		for (int i = 0; i < 7; i++)
 			rd_trim(&tk[i]);
-		if (!sim_parse_dec(tk[0].tk_p, tk[0].tk_n, &ts))
-			return rd_fail(rd, "bad timestamp \"%s\"",
-			    rd_tok(&tk[0], b, sizeof(b)));
-		if (!sim_parse_dec(tk[2].tk_p, tk[2].tk_n, &disk))
-			return rd_fail(rd, "bad disk number \"%s\"",
-			    rd_tok(&tk[2], b, sizeof(b)));
+		if ((error = rd_field_dec(rd, &tk[0], "timestamp", &ts)) != 0)
+			return error;
+		if ((error = rd_field_dec(rd, &tk[2], "disk number", &disk)) !=
+		    0)
+			return error;
 		if (sim_tok_caseeq(&tk[3], "Read"))
 			op = TOP_READ;
 		else if (sim_tok_caseeq(&tk[3], "Write"))
@@ -126,15 +122,13 @@ parse_msr(struct trace_reader *rd)
 			    "unknown operation \"%s\" "
 			    "(expected Read or Write)",
 			    rd_tok(&tk[3], b, sizeof(b)));
-		if (!sim_parse_dec(tk[4].tk_p, tk[4].tk_n, &off))
-			return rd_fail(rd, "bad offset \"%s\"",
-			    rd_tok(&tk[4], b, sizeof(b)));
-		if (!sim_parse_dec(tk[5].tk_p, tk[5].tk_n, &size))
-			return rd_fail(rd, "bad size \"%s\"",
-			    rd_tok(&tk[5], b, sizeof(b)));
-		if (!sim_parse_dec(tk[6].tk_p, tk[6].tk_n, &resp))
-			return rd_fail(rd, "bad response time \"%s\"",
-			    rd_tok(&tk[6], b, sizeof(b)));
+		if ((error = rd_field_dec(rd, &tk[4], "offset", &off)) != 0)
+			return error;
+		if ((error = rd_field_dec(rd, &tk[5], "size", &size)) != 0)
+			return error;
+		if ((error = rd_field_dec(
+			 rd, &tk[6], "response time", &resp)) != 0)
+			return error;
 		if (size != 0 && off > UINT64_MAX - (size - 1))
 			return rd_fail(rd, "request out of range");
 		if (size == 0)

@@ -28,9 +28,9 @@ parse_pages(struct trace_reader *rd)
 
 		if (sim_tok_eq(&tk[0], "*") && nt == 1)
 			continue; /* checkpoint marker: skipped */
-		if (!sim_parse_dec(tk[0].tk_p, tk[0].tk_n, &page))
-			return rd_fail(rd, "bad page number \"%s\"",
-			    rd_tok(&tk[0], b, sizeof(b)));
+		if ((error = rd_field_dec(rd, &tk[0], "page number", &page)) !=
+		    0)
+			return error;
 		if (nt > 1)
 			return rd_fail(rd,
 			    "unexpected text after the page "
@@ -69,15 +69,15 @@ parse_arc(struct trace_reader *rd)
 			    "unexpected text after 4 fields: "
 			    "\"%s\"",
 			    rd_tok(&tk[4], b, sizeof(b)));
-		if (!sim_parse_dec(tk[0].tk_p, tk[0].tk_n, &start))
-			return rd_fail(rd, "bad start block \"%s\"",
-			    rd_tok(&tk[0], b, sizeof(b)));
-		if (!sim_parse_dec(tk[1].tk_p, tk[1].tk_n, &count))
-			return rd_fail(rd, "bad block count \"%s\"",
-			    rd_tok(&tk[1], b, sizeof(b)));
-		if (!sim_parse_dec(tk[3].tk_p, tk[3].tk_n, &reqno))
-			return rd_fail(rd, "bad request number \"%s\"",
-			    rd_tok(&tk[3], b, sizeof(b)));
+		if ((error = rd_field_dec(rd, &tk[0], "start block", &start)) !=
+		    0)
+			return error;
+		if ((error = rd_field_dec(rd, &tk[1], "block count", &count)) !=
+		    0)
+			return error;
+		if ((error = rd_field_dec(
+			 rd, &tk[3], "request number", &reqno)) != 0)
+			return error;
 		if (!rd_page_addr(rd, start, count, &addr))
 			return rd_fail(rd, "block range out of range");
 		if (count == 0)

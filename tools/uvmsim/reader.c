@@ -341,6 +341,17 @@ rd_tok(const struct sim_tok *t, char *buf, size_t len)
 }
 
 int
+rd_field_dec(struct trace_reader *rd, const struct sim_tok *tk,
+    const char *what, uint64_t *vp)
+{
+	char b[100];
+
+	if (sim_parse_dec(tk->tk_p, tk->tk_n, vp))
+		return 0;
+	return rd_fail(rd, "bad %s \"%s\"", what, rd_tok(tk, b, sizeof(b)));
+}
+
+int
 rd_emit(struct trace_reader *rd, const struct trace_event *ev)
 {
 	rd->rd_info->ti_events++;
