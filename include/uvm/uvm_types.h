@@ -72,7 +72,6 @@ typedef uint32_t vm_inherit_t;
 #define UVM_FLAG_UNMAP      0x02000000u /* with FIXED: replace what is there */
 #define UVM_FLAG_COLORMATCH 0x04000000u /* align gives a page colour */
 #define UVM_FLAG_VAONLY     0x08000000u /* reserve space only (uvm_map_reserve) */
-#define UVM_FLAG_WIRED      0x10000000u /* wire the new mapping (MAP_WIRED) */
 
 #define UVM_PROTECTION_MASK 0x07u
 #define UVM_INHERIT_MASK    0x07u
