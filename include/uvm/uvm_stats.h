@@ -43,7 +43,6 @@
 	X(zeroidle, "pages zeroed while idle")                      \
 	X(pmap_enter, "pmap_enter calls")                           \
 	X(pmap_remove, "pmap_remove calls")                         \
-	X(tlb_hits, "software TLB hits")                            \
 	X(tlb_misses, "software TLB misses")                        \
 	X(tlb_flushes, "software TLB invalidations")                \
 	X(nmapent, "map entries allocated")                         \
@@ -51,7 +50,6 @@
 	X(namap, "amaps allocated")                                 \
 	X(nobj, "memory objects")                                   \
 	X(faults, "page faults")                                    \
-	X(traps, "traps")                                           \
 	X(flt_anon, "anon page faults")                             \
 	X(flt_acow, "anon copy on write faults")                    \
 	X(flt_obj, "object page faults")                            \

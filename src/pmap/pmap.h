@@ -168,13 +168,13 @@ struct pmap_tlb_entry {
 };
 
 /*
- * tlb_hits is not maintained by the fast path (a hit stores nothing);
- * layers that count their accesses derive hits as accesses - tlb_misses.
+ * Hits are not counted (a hit stores nothing); layers that count their
+ * accesses derive hits as accesses - tlb_misses.
  */
 struct pmap_tlb {
-	unsigned tlb_shift;            /* [c] page shift of the machine */
-	unsigned tlb_pins;             /* [a] accesses in progress (pins) */
-	uint64_t tlb_hits, tlb_misses; /* [t] see above */
+	unsigned tlb_shift;  /* [c] page shift of the machine */
+	unsigned tlb_pins;   /* [a] accesses in progress (pins) */
+	uint64_t tlb_misses; /* [t] see above */
 	struct pmap_tlb_entry tlb_ent[PMAP_TLB_SIZE]; /* [t] */
 };
 
