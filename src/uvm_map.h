@@ -318,6 +318,18 @@ uvm_map_unlock_entry(struct vm_map_entry *entry)
 bool uvm_map_checkprot_locked(
     struct vm_map *, vaddr_t start, vaddr_t end, vm_prot_t prot);
 
+/*
+ * uvm_mincore_run: the residency of the pages from start (aligned), as
+ * far as the map has no hole, in one map read-locked pass (uvm_vmspace.c).
+ * With zerop NULL: vec[0..*npagesp) filled, at most vecpages.  Otherwise
+ * *zerop true means a run of up to maxpages pages none of which can be
+ * resident, vec untouched; false, vec filled as above, the run ending
+ * before a long run of such pages.  *npagesp 0: start is unmapped.
+ * 0, or EINVAL (a submap).  vecpages <= maxpages.
+ */
+int uvm_mincore_run(struct vm_map *, vaddr_t start, vsize_t maxpages,
+    uint8_t *vec, vsize_t vecpages, vsize_t *npagesp, bool *zerop);
+
 /* vmspaces. */
 void uvmspace_init(struct vmspace *, struct uvm *, struct pmap *, vaddr_t vmin,
     vaddr_t vmax, bool topdown);

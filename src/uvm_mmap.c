@@ -1876,63 +1876,56 @@ uvm_sys_munlockall(struct uvm_proc *p)
  *   M I N C O R E
  */
 
+/* Pages per run whose bytes go through the buffer; bytes per zero copy. */
+#define UVM_MINCORE_CHUNK 4096
+
+/* The source of the vector bytes of pages that cannot be resident. */
+static const uint8_t uvm_mincore_zeros[UVM_MINCORE_CHUNK];
+
 /*
- * The residency of [start, start + npages pages) copied out to vec.  The
- * piece is mapped without holes.  An entry with neither an amap nor an
- * object has never had a page (anonymous memory not yet touched): its
- * bytes are 0 without asking the map layer page by page.
+ * NetBSD: the residency of up to npages pages from start copied out to the
+ * wired vec, run by run (uvm_mincore_run()), stopping at a hole.  A run of
+ * pages that cannot be resident (untouched anonymous memory) is copied out
+ * from zeros, without a buffer; other runs are filled into buf
+ * (UVM_MINCORE_CHUNK bytes) with the map locked, then copied out with it
+ * unlocked.  Runs may interleave with copies here because vec is resident
+ * throughout: copying out changes nobody's residency.
+ * *donep: the pages whose bytes were copied out.
+ * => 0 (*donep < npages: a hole at start + *donep pages), EFAULT (vec),
+ *    EINVAL (a submap)
  */
 static int
-uvm_sys_mincore_piece(struct uvm_proc *p, vaddr_t start, vsize_t npages,
-    vaddr_t vec, uint8_t *buf)
+uvm_sys_mincore_fill(struct uvm_proc *p, vaddr_t start, vsize_t npages,
+    vaddr_t vec, uint8_t *buf, vsize_t *donep)
 {
 	struct uvm *uvm = p->p_uvm;
 	struct vm_map *map = uvm_proc_map(p);
-	struct uvm_map_entry_info *recs;
-	vaddr_t end = start + uvm_ptoa(uvm, npages), s, e;
-	size_t n, i;
-	int error;
+	vsize_t done = 0, n, off, m;
+	bool zero;
+	int error = 0;
 
-	error = uvm_sys_entries(map, start, end, &recs, &n);
-	if (error != 0)
-		return error;
-	for (i = 0; i < n && error == 0; i++) {
-		s = recs[i].mi_start > start ? recs[i].mi_start : start;
-		e = recs[i].mi_end < end ? recs[i].mi_end : end;
-		if (s >= e)
-			continue;
-		if ((recs[i].mi_flags &
-			(UVM_MI_AMAP | UVM_MI_OBJ | UVM_MI_SUBMAP)) == 0)
-			memset(buf + uvm_atop(uvm, s - start), 0,
-			    uvm_atop(uvm, e - s));
-		else
-			error = uvm_mincore(
-			    map, s, e - s, buf + uvm_atop(uvm, s - start));
+	while (done < npages) {
+		n = npages - done;
+		error = uvm_mincore_run(map, start + uvm_ptoa(uvm, done), n,
+		    buf, n < UVM_MINCORE_CHUNK ? n : UVM_MINCORE_CHUNK, &n,
+		    &zero);
+		if (error != 0 || n == 0)
+			break;
+		if (!zero)
+			error =
+			    uvm_copyout(p->p_vmspace, buf, vec + done, n, NULL);
+		for (off = 0; zero && error == 0 && off < n; off += m) {
+			m = n - off < UVM_MINCORE_CHUNK ? n - off
+							: UVM_MINCORE_CHUNK;
+			error = uvm_copyout(p->p_vmspace, uvm_mincore_zeros,
+			    vec + done + off, m, NULL);
+		}
+		if (error != 0)
+			break;
+		done += n;
 	}
-	free(recs);
-	if (error != 0)
-		return error;
-	return uvm_copyout(p->p_vmspace, buf, vec, npages, NULL);
-}
-
-#define UVM_MINCORE_CHUNK 4096 /* pages per piece */
-
-/* The mapped prefix of [start, end) (bytes from start without a hole). */
-static vsize_t
-uvm_sys_mapped_prefix(struct vm_map *map, vaddr_t start, vaddr_t end)
-{
-	struct uvm_map_entry_info *recs;
-	vaddr_t cur = start;
-	size_t n, i;
-
-	if (uvm_sys_entries(map, start, end, &recs, &n) != 0)
-		return 0;
-	for (i = 0; i < n && recs[i].mi_start <= cur; i++)
-		cur = recs[i].mi_end;
-	free(recs);
-	if (cur > end)
-		cur = end;
-	return cur - start;
+	*donep = done;
+	return error;
 }
 
 /*
@@ -1949,85 +1942,63 @@ uvm_sys_mincore(struct uvm_proc *p, vaddr_t start, vsize_t len, vaddr_t vec)
 {
 	struct uvm *uvm = p->p_uvm;
 	struct vm_map *map = uvm_proc_map(p);
+	uint8_t buf[UVM_MINCORE_CHUNK];
 	vaddr_t end, vmin, vmax, vs, ve, cur;
-	vsize_t npgs, piece, pre;
-	uint8_t *buf;
-	int error = 0;
+	vsize_t npgs, piece, done;
+	int error;
 
 	KASSERT(p != NULL);
 	uvm_map_bounds(map, &vmin, &vmax);
 	if (!uvm_page_aligned_p(uvm, start))
 		return EINVAL;
-	buf = malloc(UVM_MINCORE_CHUNK);
-	if (buf == NULL)
-		return ENOMEM;
 
 	if (uvm_proc_linux_p(p)) {
-		if (start > vmax || len > vmax - start) {
-			error = ENOMEM;
-			goto out;
-		}
+		if (start > vmax || len > vmax - start)
+			return ENOMEM;
 		npgs = uvm_atop(uvm, len) + ((len & UVM_PAGE_MASK(uvm)) != 0);
-		if (vec > vmax || npgs > vmax - vec) {
-			error = EFAULT;
-			goto out;
-		}
-		cur = start;
-		while (npgs > 0) {
+		if (vec > vmax || npgs > vmax - vec)
+			return EFAULT;
+		/*
+		 * Pieces of UVM_MINCORE_CHUNK pages, each computed in full
+		 * and then copied out, as Linux does: the copy may fault the
+		 * vector in, and if it lies in the range queried, only later
+		 * pieces see it resident.
+		 */
+		for (cur = start; npgs > 0;) {
 			piece =
 			    npgs < UVM_MINCORE_CHUNK ? npgs : UVM_MINCORE_CHUNK;
-			pre = uvm_atop(uvm,
-			    uvm_sys_mapped_prefix(
-				map, cur, cur + uvm_ptoa(uvm, piece)));
-			if (pre == 0) {
-				error = ENOMEM;
-				break;
-			}
-			error = uvm_sys_mincore_piece(p, cur, pre, vec, buf);
-			if (error != 0) {
-				error = error == ENOMEM ? ENOMEM : EFAULT;
-				break;
-			}
-			cur += uvm_ptoa(uvm, pre);
-			vec += pre;
-			npgs -= pre;
+			if (uvm_mincore_run(
+				map, cur, piece, buf, piece, &done, NULL) != 0)
+				return EFAULT;
+			if (done == 0)
+				return ENOMEM;
+			if (uvm_copyout(p->p_vmspace, buf, vec, done, NULL) !=
+			    0)
+				return EFAULT;
+			cur += uvm_ptoa(uvm, done);
+			vec += done;
+			npgs -= done;
 		}
-		goto out;
+		return 0;
 	}
 
 	len = uvm_round_page(uvm, len);
 	end = start + len;
-	if (end <= start) {
-		error = EINVAL;
-		goto out;
-	}
+	if (end <= start)
+		return EINVAL;
 	npgs = uvm_atop(uvm, len);
 	/* uvm_vslock() of vec. */
 	vs = uvm_trunc_page(uvm, vec);
 	ve = vec + npgs;
-	if (ve < vec || ve > vmax || vs < vmin) {
-		error = EFAULT;
-		goto out;
-	}
+	if (ve < vec || ve > vmax || vs < vmin)
+		return EFAULT;
 	ve = uvm_round_page(uvm, ve);
-	error = uvm_fault_wire(map, vs, ve, VM_PROT_WRITE, false);
-	if (error != 0) {
-		error = EFAULT;
-		goto out;
-	}
-	pre = uvm_atop(uvm, uvm_sys_mapped_prefix(map, start, end));
-	for (cur = start; error == 0 && pre > 0;) {
-		piece = pre < UVM_MINCORE_CHUNK ? pre : UVM_MINCORE_CHUNK;
-		error = uvm_sys_mincore_piece(p, cur, piece, vec, buf);
-		cur += uvm_ptoa(uvm, piece);
-		vec += piece;
-		pre -= piece;
-	}
-	if (error == 0 && cur < end)
+	if (uvm_fault_wire(map, vs, ve, VM_PROT_WRITE, false) != 0)
+		return EFAULT;
+	error = uvm_sys_mincore_fill(p, start, npgs, vec, buf, &done);
+	if (error == 0 && done < npgs)
 		error = ENOMEM;
 	uvm_fault_unwire(map, vs, ve);
-out:
-	free(buf);
 	return error;
 }
 

@@ -503,23 +503,280 @@ uvm_voaddr_compare(const struct uvm_voaddr *a, const struct uvm_voaddr *b)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Residency. */
+/*
+ * Residency (mincore).
+ *
+ * A page is resident when the pmap maps it, or when its anon (the upper
+ * layer) or, with no anon in its slot, its object page (the lower layer)
+ * is in memory and not busy.  Asked page by page that costs a pmap walk
+ * per page, which in the common case, a large stretch of anonymous memory
+ * never touched, is all waste.  So the query works entry by entry:
+ *
+ *   empty	no object, and no amap or an amap holding no anon: nothing
+ *		can be resident, every byte is 0.  A run of such entries
+ *		costs one memset, or for mincore(2) a copy-out of zeros
+ *		with no buffer at all (uvm_mincore_run() reports the run).
+ *   amap	the bytes start at 0; the entry's slots are fetched in
+ *		blocks (amap_lookups()) and only slots with an anon are
+ *		looked at.
+ *   object	the object's resident pages in the range are fetched in
+ *		ascending order (uvm_obj_page_gang()), so absent pages cost
+ *		nothing; then the anons override their slots, as the upper
+ *		layer shadows the lower.
+ *
+ * The pmap is asked only where the layers cannot answer alone: an anon
+ * whose page is busy or swapped out, or a busy object page, may still be
+ * mapped (a page being cleaned stays mapped).  That an absent page is not
+ * mapped rests on UVM's invariant for managed mappings: the fault handler
+ * maps only the page of an anon in the entry's amap or of its object, and
+ * anons and object pages lose their mappings before they are freed.  Two
+ * kinds of entries have mappings no anon or object page explains: those of
+ * kernel maps (pmap_kenter_pa()) and those of objects whose pager resolves
+ * faults itself (pgo_fault: device memory).  They keep the page-by-page
+ * walk, pmap first (uvm_mincore_slow()).
+ *
+ * Locks: the map read-locked for a run, each entry's amap and object
+ * read-locked while it is examined.  Nothing sleeps or faults: the vector
+ * is the caller's memory, and uvm_sys_mincore() copies it out to the
+ * process with the map unlocked, run by run, since the copy may fault.
+ *
+ * Rejected: a snapshot of the entries through uvm_map_foreach() (what
+ * mincore(2) did before): it copies every entry after the start address
+ * on each call, and still left the pages of non-empty entries to a second,
+ * per-page walk.
+ */
+
+/* Slots or pages fetched at a time. */
+#define UVM_MINCORE_BLOCK 64
+/* An empty entry at least this long (pages) ends a run of filled bytes. */
+#define UVM_MINCORE_ZRUN  64
+
+/*
+ * uvm_mincore_slow_p: must the entry be asked page by page, pmap first?
+ *	=> map read-locked
+ */
+static bool
+uvm_mincore_slow_p(struct vm_map *map, struct vm_map_entry *entry)
+{
+	if (vm_map_kernel_p(map))
+		return true;
+	return UVM_ET_ISOBJ(entry) &&
+	    entry->object.uvm_obj->pgops->pgo_fault != NULL;
+}
+
+/*
+ * uvm_mincore_empty_p: can no page of the entry be resident?
+ *	=> map read-locked; takes and drops the amap lock
+ */
+static bool
+uvm_mincore_empty_p(struct vm_map *map, struct vm_map_entry *entry)
+{
+	struct vm_amap *amap = entry->aref.ar_amap;
+	int nused;
+
+	KASSERT(vm_map_lock_held_p(map));
+	if (UVM_ET_ISSUBMAP(entry) || UVM_ET_ISOBJ(entry) ||
+	    uvm_mincore_slow_p(map, entry))
+		return false;
+	if (amap == NULL)
+		return true;
+	amap_lock(amap, RW_READER);
+	nused = amap_nused(amap);
+	amap_unlock(amap);
+	return nused == 0;
+}
+
+/*
+ * uvm_mincore_page: the byte of the page at va whose top-layer page is pg
+ * (NULL: absent): 1 if pg is in memory and not busy, else 1 only if the
+ * pmap still maps va.
+ *	=> map read-locked, pg's owner locked
+ */
+static inline uint8_t
+uvm_mincore_page(struct vm_map *map, vaddr_t va, const struct vm_page *pg)
+{
+	paddr_t pa;
+
+	if (pg != NULL && (pg->flags & PG_BUSY) == 0)
+		return 1;
+	return pmap_extract(vm_map_pmap(map), va, &pa) ? 1 : 0;
+}
+
+/*
+ * uvm_mincore_slow: vec[0..npages) for the pages from va in entry, page
+ * by page: mapped, else the anon's page, else the object's page.
+ *	=> map read-locked, the entry's amap and object locked
+ */
+static void
+uvm_mincore_slow(struct vm_map *map, struct vm_map_entry *entry, vaddr_t va,
+    vsize_t npages, uint8_t *vec)
+{
+	struct uvm *uvm = map->uvm;
+	struct vm_anon *anon;
+	struct vm_page *pg;
+	vsize_t i;
+	paddr_t pa;
+
+	for (i = 0; i < npages; i++, va += UVM_PAGE_SIZE(uvm)) {
+		vec[i] = 0;
+		if (pmap_extract(vm_map_pmap(map), va, &pa)) {
+			vec[i] = 1;
+			continue;
+		}
+		if (entry->aref.ar_amap != NULL) {
+			anon = amap_lookup(&entry->aref, va - entry->start);
+			if (anon != NULL) {
+				pg = anon->an_page;
+				vec[i] =
+				    pg != NULL && (pg->flags & PG_BUSY) == 0;
+				continue;
+			}
+		}
+		if (UVM_ET_ISOBJ(entry)) {
+			pg = uvm_pagelookup(entry->object.uvm_obj,
+			    entry->offset + (voff_t)(va - entry->start));
+			vec[i] = pg != NULL && (pg->flags & PG_BUSY) == 0;
+		}
+	}
+}
+
+/*
+ * uvm_mincore_entry: vec[0..npages) for the pages from va in entry (not
+ * a submap), by the layers as the design note says.
+ *	=> map read-locked; takes and drops the entry's amap and object locks
+ */
+static void
+uvm_mincore_entry(struct vm_map *map, struct vm_map_entry *entry, vaddr_t va,
+    vsize_t npages, uint8_t *vec)
+{
+	struct uvm *uvm = map->uvm;
+	struct vm_anon *anons[UVM_MINCORE_BLOCK];
+	struct vm_page *pgs[UVM_MINCORE_BLOCK];
+	struct uvm_object *uobj;
+	voff_t off, soff, eoff;
+	vsize_t i, j, n;
+	unsigned k, got;
+
+	KASSERT(vm_map_lock_held_p(map));
+	KASSERT(!UVM_ET_ISSUBMAP(entry));
+	KASSERT(va >= entry->start && va + uvm_ptoa(uvm, npages) <= entry->end);
+	uvm_map_lock_entry(entry, RW_READER);
+	if (uvm_mincore_slow_p(map, entry)) {
+		uvm_mincore_slow(map, entry, va, npages, vec);
+		goto out;
+	}
+	memset(vec, 0, npages);
+	if (UVM_ET_ISOBJ(entry)) {
+		uobj = entry->object.uvm_obj;
+		soff = entry->offset + (voff_t)(va - entry->start);
+		eoff = soff + (voff_t)uvm_ptoa(uvm, npages);
+		for (off = soff; off < eoff;) {
+			got = uvm_obj_page_gang(
+			    uobj, off, pgs, UVM_MINCORE_BLOCK);
+			for (k = 0; k < got && pgs[k]->offset < eoff; k++) {
+				i = uvm_atop(uvm, pgs[k]->offset - soff);
+				vec[i] = uvm_mincore_page(
+				    map, va + uvm_ptoa(uvm, i), pgs[k]);
+			}
+			if (k < UVM_MINCORE_BLOCK)
+				break;
+			off = pgs[k - 1]->offset + UVM_PAGE_SIZE(uvm);
+		}
+	}
+	if (entry->aref.ar_amap != NULL &&
+	    amap_nused(entry->aref.ar_amap) > 0) {
+		for (i = 0; i < npages; i += n) {
+			n = npages - i < UVM_MINCORE_BLOCK ? npages - i
+							   : UVM_MINCORE_BLOCK;
+			amap_lookups(&entry->aref,
+			    va - entry->start + uvm_ptoa(uvm, i), anons,
+			    (int)n);
+			for (j = 0; j < n; j++)
+				if (anons[j] != NULL)
+					vec[i + j] = uvm_mincore_page(map,
+					    va + uvm_ptoa(uvm, i + j),
+					    anons[j]->an_page);
+		}
+	}
+out:
+	uvm_map_unlock_entry(entry);
+}
+
+/*
+ * uvm_mincore_run: see uvm_map.h.
+ *	=> map not locked (read-locked inside); never faults or sleeps
+ */
+int
+uvm_mincore_run(struct vm_map *map, vaddr_t start, vsize_t maxpages,
+    uint8_t *vec, vsize_t vecpages, vsize_t *npagesp, bool *zerop)
+{
+	struct uvm *uvm = map->uvm;
+	struct vm_map_entry *entry;
+	vsize_t done = 0, limit = 0, n;
+	vaddr_t va = start;
+	bool zero = false, empty;
+	int error = 0;
+
+	KASSERT(uvm_page_aligned_p(uvm, start));
+	KASSERT(vec != NULL && npagesp != NULL);
+	KASSERT(vecpages > 0 && vecpages <= maxpages);
+	KASSERT(start + uvm_ptoa(uvm, maxpages) > start);
+	vm_map_lock_read(map);
+	if (!uvm_map_lookup_entry(map, start, &entry))
+		goto out;
+	for (;;) {
+		if (entry == &map->header || entry->start > va)
+			break; /* a hole */
+		if (UVM_ET_ISSUBMAP(entry)) {
+			/* A run ends before it; the next, from it, fails. */
+			if (done == 0 || zerop == NULL)
+				error = EINVAL;
+			break;
+		}
+		empty = uvm_mincore_empty_p(map, entry);
+		if (done == 0) {
+			zero = zerop != NULL && empty;
+			limit = zero ? maxpages : vecpages;
+		}
+		n = uvm_atop(uvm, entry->end - va);
+		if (n > limit - done)
+			n = limit - done;
+		if (zero && !empty)
+			break;
+		if (!zero && empty && zerop != NULL && done > 0 &&
+		    n >= UVM_MINCORE_ZRUN)
+			break; /* left to a run of zeros */
+		if (!zero && empty)
+			memset(vec + done, 0, n);
+		else if (!zero)
+			uvm_mincore_entry(map, entry, va, n, vec + done);
+		done += n;
+		va += uvm_ptoa(uvm, n);
+		if (done == limit)
+			break;
+		entry = entry->next;
+	}
+out:
+	vm_map_unlock_read(map);
+	*npagesp = done;
+	if (zerop != NULL)
+		*zerop = zero;
+	return error;
+}
 
 /*
  * uvm_mincore: see <uvm/uvm_fault.h>.
  *	=> map not locked; never faults
- *	=> 0, EINVAL (unaligned start), ENOMEM (a hole: vec filled up to it)
+ *	=> 0, EINVAL (unaligned start, a submap), ENOMEM (a hole: vec filled
+ *	   up to it)
  */
 int
 uvm_mincore(struct vm_map *map, vaddr_t start, vsize_t len, uint8_t *vec)
 {
 	struct uvm *uvm;
-	struct vm_map_entry *entry;
-	struct vm_anon *anon;
-	struct vm_page *pg;
-	vaddr_t end, va;
-	paddr_t pa;
-	int error = 0;
+	vaddr_t end;
+	vsize_t npages, done;
+	int error;
 
 	if (map == NULL || (len != 0 && vec == NULL))
 		return EINVAL;
@@ -531,51 +788,10 @@ uvm_mincore(struct vm_map *map, vaddr_t start, vsize_t len, uint8_t *vec)
 	end = uvm_round_page(uvm, start + len);
 	if (end <= start)
 		return ENOMEM;
-
-	vm_map_lock_read(map);
-	if (!uvm_map_lookup_entry(map, start, &entry)) {
-		vm_map_unlock_read(map);
-		return ENOMEM;
-	}
-	for (va = start; va < end;) {
-		if (entry == &map->header || entry->start > va) {
-			error = ENOMEM;
-			break;
-		}
-		if (UVM_ET_ISSUBMAP(entry)) {
-			error = EINVAL;
-			break;
-		}
-		uvm_map_lock_entry(entry, RW_READER);
-		for (; va < entry->end && va < end;
-		     va += UVM_PAGE_SIZE(uvm), vec++) {
-			*vec = 0;
-			if (pmap_extract(map->pmap, va, &pa)) {
-				*vec = 1;
-				continue;
-			}
-			if (entry->aref.ar_amap != NULL) {
-				anon = amap_lookup(
-				    &entry->aref, va - entry->start);
-				if (anon != NULL) {
-					pg = anon->an_page;
-					if (pg != NULL &&
-					    (pg->flags & PG_BUSY) == 0)
-						*vec = 1;
-					continue;
-				}
-			}
-			if (UVM_ET_ISOBJ(entry)) {
-				pg = uvm_pagelookup(entry->object.uvm_obj,
-				    entry->offset +
-					(voff_t)(va - entry->start));
-				if (pg != NULL && (pg->flags & PG_BUSY) == 0)
-					*vec = 1;
-			}
-		}
-		uvm_map_unlock_entry(entry);
-		entry = entry->next;
-	}
-	vm_map_unlock_read(map);
+	npages = uvm_atop(uvm, end - start);
+	/* One run: no zero runs asked for, so it ends only at a hole. */
+	error = uvm_mincore_run(map, start, npages, vec, npages, &done, NULL);
+	if (error == 0 && done < npages)
+		error = ENOMEM;
 	return error;
 }
