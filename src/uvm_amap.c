@@ -782,6 +782,62 @@ amap_extend(struct vm_map_entry *entry, vsize_t addsize, int flags)
 }
 
 /*
+ * amap_copy_widen: widen the chunk [*startp, *endp) of a large entry with
+ * no amap when it is the next step of a sweep through fresh memory.
+ *
+ * Faulting page after page through a large mapping would clip off one
+ * UVM_AMAP_CHUNK, allocate its amap, and merge it into the neighbour
+ * behind (extending that amap) every UVM_AMAP_CHUNK pages, each time
+ * restarting the fault with the map write-locked.  When the chunk touches
+ * the entry's start and the entry before ends there with an amap of its
+ * own (or, for a sweep downwards, the chunk touches the end and the next
+ * entry has one), the chunk grows to what the neighbour's amap can still
+ * take (UVM_AMAP_LARGE slots in all, amap_extend()'s limit): one
+ * amap_copy() per UVM_AMAP_LARGE pages instead of one per UVM_AMAP_CHUNK.
+ * Slots not reached yet cost only their share of the amap's arrays.  The
+ * look at the neighbour is a guess: uvm_mapent_trymerge() decides, and a
+ * widened chunk that does not merge is simply a larger amap.
+ *	=> map write-locked
+ */
+static void
+amap_copy_widen(struct vm_map *map, struct vm_map_entry *entry, vaddr_t *startp,
+    vaddr_t *endp)
+{
+	struct uvm *uvm = vm_map_machine(map);
+	const int chunk = UVM_AMAP_CHUNK;
+	struct vm_map_entry *nb;
+	int room;
+
+	KASSERT(vm_map_locked_p(map));
+	nb = entry->prev;
+	if (*startp == entry->start && nb != &map->header &&
+	    nb->end == entry->start && nb->aref.ar_amap != NULL &&
+	    !UVM_ET_ISNEEDSCOPY(nb) && amap_refs(nb->aref.ar_amap) == 1) {
+		room = UVM_AMAP_LARGE - 1 -
+		    (nb->aref.ar_pageoff +
+			amap_b2slot(uvm, nb->end - nb->start));
+		room = room / chunk * chunk;
+		if (room > 0 &&
+		    (vsize_t)room <= uvm_atop(uvm, entry->end - entry->start) &&
+		    entry->start + uvm_ptoa(uvm, (uint64_t)room) > *endp)
+			*endp = entry->start + uvm_ptoa(uvm, (uint64_t)room);
+		return;
+	}
+	nb = entry->next;
+	if (*endp == entry->end && nb != &map->header &&
+	    nb->start == entry->end && nb->aref.ar_amap != NULL &&
+	    !UVM_ET_ISNEEDSCOPY(nb) && amap_refs(nb->aref.ar_amap) == 1) {
+		room =
+		    UVM_AMAP_LARGE - 1 - amap_b2slot(uvm, nb->end - nb->start);
+		room = room / chunk * chunk;
+		if (room > 0 &&
+		    (vsize_t)room <= uvm_atop(uvm, entry->end - entry->start) &&
+		    entry->end - uvm_ptoa(uvm, (uint64_t)room) < *startp)
+			*startp = entry->end - uvm_ptoa(uvm, (uint64_t)room);
+	}
+}
+
+/*
  * amap_copy: give a needs-copy entry its own amap (clearing needs-copy).
  *	=> map write-locked; entry in the map; amap (if any) unlocked
  *	=> no amap yet: allocate a fresh one for the entry (a large entry is
@@ -819,10 +875,13 @@ amap_copy(struct vm_map *map, struct vm_map_entry *entry, int flags,
 				endva = 0;
 			else
 				endva = (endva + chunk - 1) / chunk * chunk;
+			if (startva < entry->start)
+				startva = entry->start;
+			if (endva > entry->end || endva < startva)
+				endva = entry->end;
+			amap_copy_widen(map, entry, &startva, &endva);
 			UVM_MAP_CLIP_START(map, entry, startva);
-			/* endva wrapped round: no clipping at the end. */
-			if (endva >= startva)
-				UVM_MAP_CLIP_END(map, entry, endva);
+			UVM_MAP_CLIP_END(map, entry, endva);
 		}
 		if ((flags & AMAP_COPY_NOMERGE) == 0 &&
 		    uvm_mapent_trymerge(map, entry, UVM_MERGE_COPYING) != 0) {

@@ -899,6 +899,11 @@ test_copy_sweep(void **state)
 }
 
 /* A large private mapping: the copy is chunked around the fault. */
+/* What a neighbour's amap of one chunk can still take, in whole chunks. */
+#define WIDE                                                      \
+	((UVM_AMAP_LARGE - 1 - UVM_AMAP_CHUNK) / UVM_AMAP_CHUNK * \
+	    UVM_AMAP_CHUNK)
+
 static void
 test_copy_chunk(void **state)
 {
@@ -932,21 +937,77 @@ test_copy_chunk(void **state)
 	assert_true(UVM_ET_ISNEEDSCOPY(e->next));
 	assert_null(e->next->aref.ar_amap);
 
-	/* The next chunk merges into this entry's amap. */
+	/*
+	 * The next chunk of a sweep upwards merges into this entry's amap,
+	 * widened to what that amap can still take (UVM_AMAP_LARGE in all,
+	 * whole chunks): one copy instead of one per chunk.
+	 */
 	fault = va + 120 * pg;
 	assert_true(uvm_map_lookup_entry(&map, fault, &e2));
 	amap_copy(&map, e2, 0, fault, fault + 1);
 	assert_false(UVM_ET_ISNEEDSCOPY(e2));
 	assert_int_equal(e2->start, va + 96 * pg);
-	assert_int_equal(e2->end, va + 128 * pg);
-	assert_int_equal(amap_nslots(e2->aref.ar_amap), 2 * UVM_AMAP_CHUNK);
+	assert_int_equal(e2->end, va + (112 + WIDE) * pg);
+	assert_int_equal(amap_nslots(e2->aref.ar_amap), UVM_AMAP_CHUNK + WIDE);
 	assert_int_equal(map.nentries, nent + 2);
 	amap_sanity(e2->aref.ar_amap);
+	/* Full: the chunk after it is an ordinary chunk, not merged. */
+	fault = e2->end;
+	assert_true(uvm_map_lookup_entry(&map, fault, &e));
+	amap_copy(&map, e, 0, fault, fault + 1);
+	assert_int_equal(e->start, fault);
+	assert_int_equal(e->end, fault + UVM_AMAP_CHUNK * pg);
+	assert_int_equal(amap_nslots(e->aref.ar_amap), UVM_AMAP_CHUNK);
+	assert_ptr_equal(e->prev, e2);
 	/* NOCHUNK: the whole rest of the mapping. */
-	e = e2->next;
+	e = e->next;
 	amap_copy(&map, e, AMAP_COPY_NOCHUNK | AMAP_COPY_NOMERGE, e->start,
 	    e->start + pg);
-	assert_int_equal(amap_nslots(e->aref.ar_amap), 1024 - 128);
+	assert_int_equal(amap_nslots(e->aref.ar_amap), 1024 - 128 - WIDE);
+	vm_map_unlock(&map);
+	uvm_map_sanity(&map);
+	uvm_map_teardown(&map);
+}
+
+/* A sweep downwards widens the chunk below the last one the same way. */
+static void
+test_copy_chunk_down(void **state)
+{
+	struct uvm *uvm = TH_UVM(state);
+	const vsize_t pg = PGSZ(uvm);
+	struct vm_map_entry *e, *e2;
+	struct vm_map map;
+	vaddr_t va = 0x200000, top, fault;
+
+	uvm_map_setup(&map, uvm, NULL, 0x100000, 0x10000000, 0);
+	assert_int_equal(
+	    uvm_map(&map, &va, 1024 * pg, NULL, UVM_UNKNOWN_OFFSET, 0,
+		UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+		    UVM_INH_COPY, UVM_ADV_NORMAL,
+		    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	top = va + 1024 * pg;
+	vm_map_lock(&map);
+	fault = top - pg;
+	assert_true(uvm_map_lookup_entry(&map, fault, &e));
+	amap_copy(&map, e, 0, fault, fault + 1);
+	assert_int_equal(e->start, top - UVM_AMAP_CHUNK * pg);
+	assert_int_equal(e->end, top);
+	/* The chunk below: widened downwards, merged (backwards). */
+	fault = top - (UVM_AMAP_CHUNK + 1) * pg;
+	assert_true(uvm_map_lookup_entry(&map, fault, &e2));
+	amap_copy(&map, e2, 0, fault, fault + 1);
+	assert_false(UVM_ET_ISNEEDSCOPY(e2));
+	assert_int_equal(e2->end, top);
+	assert_int_equal(e2->start, top - (UVM_AMAP_CHUNK + WIDE) * pg);
+	assert_true(UVM_ET_ISNEEDSCOPY(e2->prev));
+	assert_null(e2->prev->aref.ar_amap);
+	amap_sanity(e2->aref.ar_amap);
+	/* Every page of the merged entry still looks up to no anon. */
+	amap_lock(e2->aref.ar_amap, RW_READER);
+	for (vaddr_t a = e2->start; a < e2->end; a += pg)
+		assert_null(amap_lookup(&e2->aref, a - e2->start));
+	amap_unlock(e2->aref.ar_amap);
 	vm_map_unlock(&map);
 	uvm_map_sanity(&map);
 	uvm_map_teardown(&map);
@@ -1030,6 +1091,8 @@ main(void)
 		test_copy_sweep, th_setup, th_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_copy_chunk, th_setup, th_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_copy_chunk_down, th_setup, th_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sanity_catches, th_setup, th_teardown),
 	};
