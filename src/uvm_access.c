@@ -59,7 +59,8 @@ static int __attribute__((noinline)) uvm_access_fault(
 			pmap_access_unpin(pm);
 			continue;
 		}
-		error = uvm_fault_internal(&vm->vm_map, va, access, 0);
+		error = uvm_fault_internal(
+		    &vm->vm_map, va, access, UVM_FAULT_ACCESSOR);
 		if (error != 0)
 			return error;
 		n++;

@@ -112,6 +112,8 @@ struct uvm_faultctx {
 	bool narrow;           /* no neighbours */
 	bool cow_now;          /* resolve copy-on-write now */
 	bool promote;          /* lower layer: promote into a new anon */
+	bool accessor;         /* UVM_FAULT_ACCESSOR */
+	vsize_t hot;           /* page offset the access touches next */
 };
 
 static inline struct uvm *
@@ -314,7 +316,8 @@ uvmfault_anonget(
  */
 static int
 uvmfault_promote(struct uvm_faultinfo *ufi, struct vm_amap *amap,
-    struct vm_page *src, struct vm_anon **nanonp, struct vm_page **npgp)
+    struct vm_page *src, vsize_t hot, struct vm_anon **nanonp,
+    struct vm_page **npgp)
 {
 	struct uvm *uvm = ufi_machine(ufi);
 	struct vm_anon *anon;
@@ -327,7 +330,10 @@ uvmfault_promote(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 		return ENOMEM;
 	}
 	anon->an_lock = amap_lockptr(amap);
-	pg = uvm_pagealloc(uvm, NULL, 0, anon, src == NULL ? UVM_PGA_ZERO : 0);
+	pg = uvm_pagealloc(uvm, NULL, 0, anon,
+	    src != NULL                ? 0
+		: hot == PMAP_HOT_NONE ? UVM_PGA_ZERO
+				       : UVM_PGA_ZERO | UVM_PGA_HOT(hot));
 	if (pg == NULL) {
 		uvm_cnt_inc(uvm, flt_noram);
 		anon->an_ref = 0;
@@ -335,7 +341,7 @@ uvmfault_promote(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 		return ENOMEM;
 	}
 	if (src != NULL)
-		uvm_pagecopy(src, pg);
+		uvm_pagecopy_hot(src, pg, hot);
 	/* No swap copy exists: the page is the only copy of the data. */
 	uvm_pagemarkdirty(pg, UVM_PAGE_STATUS_DIRTY);
 	*nanonp = anon;
@@ -527,19 +533,28 @@ uvm_fault_check(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 }
 
 /*
- * uvm_fault_enter_neighbor: map a resident neighbour page read-only.
+ * uvm_fault_enter_neighbor: map a resident neighbour page read-only,
+ * unless something is mapped at va already.
  *	=> the page's owner locked; the page not busy
+ *	=> private: the page is an anon's that only this amap slot refers
+ *	   to, in an amap only this entry refers to, so that any mapping
+ *	   of the page is the one at va in this pmap: the page's pv list
+ *	   answers without walking the pmap (nothing else can map or unmap
+ *	   the page while we hold the amap lock and the map read-locked).
  */
 static void
 uvm_fault_enter_neighbor(struct uvm_faultinfo *ufi,
-    const struct uvm_faultctx *flt, vaddr_t va, struct vm_page *pg)
+    const struct uvm_faultctx *flt, vaddr_t va, struct vm_page *pg,
+    bool private)
 {
 	struct uvm *uvm = ufi_machine(ufi);
 	struct pmap *pmap = vm_map_pmap(ufi->orig_map);
 	vm_prot_t prot = flt->enter_prot & ~VM_PROT_WRITE;
 	paddr_t pa;
 
-	if ((prot & VM_PROT_READ) == 0 || pmap_extract(pmap, va, &pa))
+	if ((prot & VM_PROT_READ) == 0)
+		return;
+	if (private ? pmap_page_mapped_p(pg) : pmap_extract(pmap, va, &pa))
 		return;
 	(void)pmap_enter(
 	    pmap, va, VM_PAGE_TO_PHYS(uvm, pg), prot, PMAP_CANFAIL);
@@ -558,6 +573,8 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi,
 {
 	struct uvm *uvm = ufi_machine(ufi);
 	vaddr_t va = flt->startva;
+	bool soleamap =
+	    anons != NULL && amap_refs(ufi->entry->aref.ar_amap) == 1;
 	int lcv;
 
 	for (lcv = 0; lcv < flt->npages; lcv++, va += UVM_PAGE_SIZE(uvm)) {
@@ -571,12 +588,22 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi,
 		pages[lcv] = PGO_DONTCARE;
 		if (lcv == flt->centeridx)
 			continue;
+		/*
+		 * A write fault leaves shared anons alone: their pages
+		 * could only be mapped read-only, and the writes likely to
+		 * follow (a child writing its copy of the parent's memory
+		 * page after page) would then replace each such mapping at
+		 * once, paying for two pmap_enter()s instead of one.
+		 */
+		if (anon->an_ref > 1 && (flt->access_type & VM_PROT_WRITE) != 0)
+			continue;
 		pg = anon->an_page;
 		if (pg == NULL || (pg->flags & PG_BUSY) != 0 ||
 		    pg->loan_count != 0)
 			continue;
 		uvm_cnt_inc(uvm, flt_namap);
-		uvm_fault_enter_neighbor(ufi, flt, va, pg);
+		uvm_fault_enter_neighbor(
+		    ufi, flt, va, pg, soleamap && anon->an_ref == 1);
 	}
 	pmap_update(vm_map_pmap(ufi->orig_map));
 }
@@ -624,7 +651,8 @@ uvm_fault_enter(struct uvm_faultinfo *ufi, const struct uvm_faultctx *flt,
 	error =
 	    pmap_enter(pmap, ufi->orig_rvaddr, VM_PAGE_TO_PHYS(uvm, pg), prot,
 		(flt->access_type & prot) | PMAP_CANFAIL |
-		    (flt->wire_mapping ? PMAP_WIRED : 0));
+		    (flt->wire_mapping ? PMAP_WIRED : 0) |
+		    (flt->accessor ? PMAP_TLBFILL : 0));
 	if (error != 0) {
 		/* No page-table memory; the page stays where it is. */
 		uvm_cnt_inc(uvm, flt_noram);
@@ -665,7 +693,8 @@ uvm_fault_upper(
 		uvm_cnt_inc(uvm, flt_acow);
 		flt->promote = true;
 		oanon = anon;
-		error = uvmfault_promote(ufi, amap, oanon->an_page, &anon, &pg);
+		error = uvmfault_promote(
+		    ufi, amap, oanon->an_page, flt->hot, &anon, &pg);
 		if (error != 0) {
 			uvmfault_unlockall(ufi, amap, NULL);
 			return error;
@@ -728,7 +757,7 @@ uvm_fault_lower_lookup(struct uvm_faultinfo *ufi,
 			continue;
 		}
 		uvm_cnt_inc(uvm, flt_nomap);
-		uvm_fault_enter_neighbor(ufi, flt, va, pg);
+		uvm_fault_enter_neighbor(ufi, flt, va, pg, false);
 	}
 	pmap_update(vm_map_pmap(ufi->orig_map));
 	return center;
@@ -853,7 +882,7 @@ uvm_fault_lower(
 		uvm_cnt_inc(uvm, flt_prcopy);
 	else
 		uvm_cnt_inc(uvm, flt_przero);
-	error = uvmfault_promote(ufi, amap, uobjpage, &anon, &pg);
+	error = uvmfault_promote(ufi, amap, uobjpage, flt->hot, &anon, &pg);
 	if (error != 0) {
 		if (busied)
 			uvm_page_unbusy(&uobjpage, 1);
@@ -893,7 +922,9 @@ uvm_fault_internal(struct vm_map *orig_map, vaddr_t vaddr,
 	int error, nwait = 0;
 
 	KASSERT((access_type & ~VM_PROT_ALL) == 0);
-	KASSERT((fault_flag & ~(UVM_FAULT_WIRE | UVM_FAULT_MAXPROT)) == 0);
+	KASSERT((fault_flag &
+		    ~(UVM_FAULT_WIRE | UVM_FAULT_MAXPROT |
+			UVM_FAULT_ACCESSOR)) == 0);
 	CTASSERT(UVM_MAXRANGE >= UVM_FAULT_NBACK_SEQ + UVM_FAULT_NFWD_SEQ + 1);
 	CTASSERT(
 	    UVM_MAXRANGE >= UVM_FAULT_NBACK_NORMAL + UVM_FAULT_NFWD_NORMAL + 1);
@@ -908,6 +939,13 @@ uvm_fault_internal(struct vm_map *orig_map, vaddr_t vaddr,
 		flt.access_type = access_type;
 		flt.wire_paging = (fault_flag & UVM_FAULT_WIRE) != 0;
 		flt.maxprot = (fault_flag & UVM_FAULT_MAXPROT) != 0;
+		flt.accessor = (fault_flag & UVM_FAULT_ACCESSOR) != 0;
+		/*
+		 * An ordinary fault's access retries at once: keep its line
+		 * cached when filling a new page.  Wiring touches nothing.
+		 */
+		flt.hot =
+		    flt.wire_paging ? PMAP_HOT_NONE : vaddr - ufi.orig_rvaddr;
 		anons = anons_store;
 		error = uvm_fault_check(&ufi, &flt, &anons);
 		if (error != 0)

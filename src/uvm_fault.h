@@ -22,8 +22,14 @@ struct vm_anon;
 struct uvm_object;
 
 /* uvm_fault_internal() flags. */
-#define UVM_FAULT_WIRE    0x01 /* wire the mapping and the page */
-#define UVM_FAULT_MAXPROT 0x02 /* check/copy at max protection (wiring) */
+#define UVM_FAULT_WIRE     0x01 /* wire the mapping and the page */
+#define UVM_FAULT_MAXPROT  0x02 /* check/copy at max protection (wiring) */
+/*
+ * The thread faulting is the accessor of the map's pmap (uvm_access.c),
+ * about to retry the access: the fault fills the pmap's TLB entry for it
+ * (PMAP_TLBFILL).
+ */
+#define UVM_FAULT_ACCESSOR 0x04
 
 /*
  * Internal pseudo-error: the map changed while the locks were dropped (or a

@@ -644,7 +644,7 @@ uvm_pagealloc_impl(struct uvm *uvm, struct uvm_object *obj, voff_t off,
 	KASSERT(anon == NULL || anon->an_page == NULL);
 	KASSERTMSG((flags &
 		       ~(UVM_PGA_USERESERVE | UVM_PGA_ZERO | UVM_PGA_NOWAIT |
-			   UVM_PGA_PAGEDAEMON)) == 0,
+			   UVM_PGA_PAGEDAEMON | UVM_PGA_HOTMASK)) == 0,
 	    "uvm_pagealloc: bad flags %#x", flags);
 	KASSERTMSG(strat == UVM_PGA_STRAT_NORMAL ||
 		((strat == UVM_PGA_STRAT_ONLY ||
@@ -759,7 +759,12 @@ uvm_pagealloc_impl(struct uvm *uvm, struct uvm_object *obj, voff_t off,
 	}
 	if ((flags & UVM_PGA_ZERO) != 0) {
 		if (!waszero)
-			pmap_zero_page(uvm, uvm_page_phys(uvm, pg));
+			pmap_zero_page_hot(uvm, uvm_page_phys(uvm, pg),
+			    (flags & UVM_PGA_HOTMASK) == 0
+				? PMAP_HOT_NONE
+				: (vsize_t)(((flags & UVM_PGA_HOTMASK) >> 16) -
+				      1)
+				    << 6);
 		KDASSERT(uvm_page_zero_p(uvm, pg));
 		if (obj != NULL || anon != NULL)
 			uvm_pagemarkdirty(pg, UVM_PAGE_STATUS_DIRTY);
@@ -1080,13 +1085,24 @@ uvm_pagezero(struct vm_page *pg)
 void
 uvm_pagecopy(struct vm_page *src, struct vm_page *dst)
 {
+	uvm_pagecopy_hot(src, dst, PMAP_HOT_NONE);
+}
+
+/*
+ * uvm_pagecopy_hot: uvm_pagecopy(), keeping dst's line at byte offset hot
+ * cached for an access that follows at once (pmap_copy_page_hot()).
+ */
+void
+uvm_pagecopy_hot(struct vm_page *src, struct vm_page *dst, vsize_t hot)
+{
 	struct uvm *uvm = uvm_page_machine(dst);
 
 	KASSERT(uvm_page_machine(src) == uvm);
 	KASSERT(src != dst);
 	KASSERT(((src->flags | dst->flags) & PG_FREE) == 0);
 	uvm_pagemarkdirty(dst, UVM_PAGE_STATUS_DIRTY);
-	pmap_copy_page(uvm, uvm_page_phys(uvm, src), uvm_page_phys(uvm, dst));
+	pmap_copy_page_hot(
+	    uvm, uvm_page_phys(uvm, src), uvm_page_phys(uvm, dst), hot);
 }
 
 /*

@@ -87,6 +87,14 @@ struct vm_page {
 #define UVM_PGA_ZERO       0x0002 /* returned page must be zeroed */
 #define UVM_PGA_NOWAIT     0x0004 /* never sleep (allocation never sleeps) */
 #define UVM_PGA_PAGEDAEMON 0x0008 /* caller is the page daemon: last pages */
+/*
+ * With UVM_PGA_ZERO: the caller is about to touch byte `off' of the page,
+ * so its cache line is zeroed through the cache and the rest around it
+ * (pmap_zero_page_hot()).  Any page size up to 64 KiB has at most 1024
+ * lines of 64 bytes: the line number + 1 fits in bits 16..26.
+ */
+#define UVM_PGA_HOT(off)   ((int)((((off) >> 6) + 1) << 16))
+#define UVM_PGA_HOTMASK    0x07ff0000
 
 /* Free-list strategies. */
 #define UVM_PGA_STRAT_NORMAL   0 /* any free list, preferring default order */
@@ -175,6 +183,7 @@ int uvm_pagerealloc(struct vm_page *, struct uvm_object *, voff_t);
 void uvm_page_setusage(struct vm_page *, uint32_t usage);
 void uvm_pagezero(struct vm_page *);
 void uvm_pagecopy(struct vm_page *src, struct vm_page *dst);
+void uvm_pagecopy_hot(struct vm_page *src, struct vm_page *dst, vsize_t hot);
 int uvm_pagegetdirty(struct vm_page *);
 void uvm_pagemarkdirty(struct vm_page *, int newstatus);
 /*

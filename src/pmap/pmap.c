@@ -18,6 +18,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "uvm.h"
 #include "uvm_page.h"
@@ -255,9 +258,9 @@ pmap_enter(
 	    "pmap_enter: va %#jx pa %#jx not page aligned", (uintmax_t)va,
 	    (uintmax_t)pa);
 	KASSERTMSG((prot & ~VM_PROT_ALL) == 0, "pmap_enter: prot %#x", prot);
-	KASSERTMSG(
-	    (flags &
-		~(VM_PROT_ALL | PMAP_WIRED | PMAP_CANFAIL | PMAP_NOCACHE)) == 0,
+	KASSERTMSG((flags &
+		       ~(VM_PROT_ALL | PMAP_WIRED | PMAP_CANFAIL |
+			   PMAP_NOCACHE | PMAP_TLBFILL)) == 0,
 	    "pmap_enter: flags %#x", flags);
 	KASSERTMSG((flags & VM_PROT_ALL & ~prot) == 0,
 	    "pmap_enter: access %#x beyond prot %#x", flags & VM_PROT_ALL,
@@ -491,6 +494,16 @@ pmap_clear_reference(struct vm_page *pg)
 	return uvm->u_pmap->ps_ops->po_clear_attrs(uvm, pg, PMAP_MD_REFERENCED);
 }
 
+/*
+ * Every back end keeps a managed page's mappings on its pv_head list (see
+ * struct vm_page), so the peek is common code.
+ */
+bool
+pmap_page_mapped_p(struct vm_page *pg)
+{
+	return __atomic_load_n(&pg->pv_head, __ATOMIC_RELAXED) != NULL;
+}
+
 unsigned
 pmap_page_nmappings(struct vm_page *pg)
 {
@@ -518,20 +531,93 @@ pmap_frame_host(struct uvm *uvm, paddr_t pa, const char *what)
 }
 
 /*
- * pmap_zero_page: fill the frame at pa with zeros.
+ * Filling frames.  On x86-64 the lines go out with non-temporal stores
+ * (NetBSD's amd64 pagezero does the same): a cold frame costs its write
+ * bandwidth only, about a third of what memset() pays for reading each
+ * line first.  The hot line is written normally so that it stays cached
+ * for the access the caller is about to make: reading back a line just
+ * written around the cache would wait for it to reach memory first.  The
+ * store fence at the end orders the weakly ordered non-temporal stores
+ * before whatever publishes the frame (a pmap_enter, a lock release).
+ * Sanitizer builds use plain memset/memcpy, which they can check.
  */
-void
-pmap_zero_page(struct uvm *uvm, paddr_t pa)
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if defined(__x86_64__) && defined(__SSE2__) &&                        \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && \
+    !__has_feature(address_sanitizer) && !__has_feature(thread_sanitizer)
+#define PMAP_STREAM_STORES 1
+#endif
+#define PMAP_LINE 64u
+
+static void
+pmap_fill(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
 {
-	memset(
-	    pmap_frame_host(uvm, pa, "pmap_zero_page"), 0, UVM_PAGE_SIZE(uvm));
+#ifdef PMAP_STREAM_STORES
+	const __m128i z = _mm_setzero_si128();
+	const size_t hotline = hot & ~(size_t)(PMAP_LINE - 1);
+	__m128i a, b, c, e;
+
+	KASSERT(((uintptr_t)d | (uintptr_t)s | len) % 16 == 0);
+	for (size_t o = 0; o < len; o += PMAP_LINE) {
+		if (o == hotline) {
+			if (s == NULL)
+				memset(d + o, 0, PMAP_LINE);
+			else
+				memcpy(d + o, s + o, PMAP_LINE);
+			continue;
+		}
+		if (s == NULL) {
+			a = b = c = e = z;
+		} else {
+			a = _mm_load_si128(
+			    (const __m128i *)(const void *)(s + o));
+			b = _mm_load_si128(
+			    (const __m128i *)(const void *)(s + o + 16));
+			c = _mm_load_si128(
+			    (const __m128i *)(const void *)(s + o + 32));
+			e = _mm_load_si128(
+			    (const __m128i *)(const void *)(s + o + 48));
+		}
+		_mm_stream_si128((__m128i *)(void *)(d + o), a);
+		_mm_stream_si128((__m128i *)(void *)(d + o + 16), b);
+		_mm_stream_si128((__m128i *)(void *)(d + o + 32), c);
+		_mm_stream_si128((__m128i *)(void *)(d + o + 48), e);
+	}
+	_mm_sfence();
+#else
+	(void)hot;
+	if (s == NULL)
+		memset(d, 0, len);
+	else
+		memcpy(d, s, len);
+#endif
 }
 
 /*
- * pmap_copy_page: copy the frame at src to the frame at dst.
+ * pmap_zero_page_hot: fill the frame at pa with zeros, leaving the line
+ * at byte offset hot cached (PMAP_HOT_NONE: no line).
  */
 void
-pmap_copy_page(struct uvm *uvm, paddr_t src, paddr_t dst)
+pmap_zero_page_hot(struct uvm *uvm, paddr_t pa, vsize_t hot)
+{
+	pmap_fill(pmap_frame_host(uvm, pa, "pmap_zero_page"), NULL,
+	    UVM_PAGE_SIZE(uvm), hot);
+}
+
+void
+pmap_zero_page(struct uvm *uvm, paddr_t pa)
+{
+	pmap_zero_page_hot(uvm, pa, PMAP_HOT_NONE);
+}
+
+/*
+ * pmap_copy_page_hot: copy the frame at src to the frame at dst, leaving
+ * dst's line at byte offset hot cached (PMAP_HOT_NONE: no line).
+ */
+void
+pmap_copy_page_hot(struct uvm *uvm, paddr_t src, paddr_t dst, vsize_t hot)
 {
 	uint8_t *s, *d;
 
@@ -539,7 +625,13 @@ pmap_copy_page(struct uvm *uvm, paddr_t src, paddr_t dst)
 	    src != dst, "pmap_copy_page: %#jx onto itself", (uintmax_t)src);
 	s = pmap_frame_host(uvm, src, "pmap_copy_page");
 	d = pmap_frame_host(uvm, dst, "pmap_copy_page");
-	memcpy(d, s, UVM_PAGE_SIZE(uvm));
+	pmap_fill(d, s, UVM_PAGE_SIZE(uvm), hot);
+}
+
+void
+pmap_copy_page(struct uvm *uvm, paddr_t src, paddr_t dst)
+{
+	pmap_copy_page_hot(uvm, src, dst, PMAP_HOT_NONE);
 }
 
 int64_t

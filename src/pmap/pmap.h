@@ -96,6 +96,12 @@ struct pmap_ops;
 #define PMAP_WIRED   0x00000010u
 #define PMAP_CANFAIL 0x00000020u
 #define PMAP_NOCACHE 0x00000040u
+/*
+ * The caller is the pmap's accessor thread (see "Concurrency"), about to
+ * retry an access at va: fill the TLB entry of va as the access's own walk
+ * would, saving that walk.  Managed pages only; ignored otherwise.
+ */
+#define PMAP_TLBFILL 0x00000080u
 
 /* Machine setup: creates the kernel pmap. */
 int pmap_init(struct uvm *);
@@ -132,10 +138,26 @@ bool pmap_clear_modify(struct vm_page *);    /* returns the old bit */
 bool pmap_clear_reference(struct vm_page *); /* returns the old bit */
 /* Number of mappings of the page (for sanity checks and tests). */
 unsigned pmap_page_nmappings(struct vm_page *);
+/*
+ * Whether the page has any managed mapping, without the pv lock: exact
+ * only while nothing can map or unmap the page, e.g. for an anon page
+ * with the anon's lock and the map's lock held (the fault handler).
+ */
+bool pmap_page_mapped_p(struct vm_page *);
 
-/* Frame contents. */
+/*
+ * Frame contents.  A frame being filled is usually cold (freed long ago),
+ * so the stores go around the cache: ordinary stores would first read
+ * every line of it from memory only to overwrite it.  The _hot variants
+ * keep one line, the one holding byte offset `hot', in the cache: the
+ * caller (the fault handler) is about to touch it.  Both return with the
+ * stores globally visible.
+ */
+#define PMAP_HOT_NONE ((vsize_t)-1)
 void pmap_zero_page(struct uvm *, paddr_t pa);
 void pmap_copy_page(struct uvm *, paddr_t src, paddr_t dst);
+void pmap_zero_page_hot(struct uvm *, paddr_t pa, vsize_t hot);
+void pmap_copy_page_hot(struct uvm *, paddr_t src, paddr_t dst, vsize_t hot);
 
 int64_t pmap_resident_count(const struct pmap *);
 int64_t pmap_wired_count(const struct pmap *);

@@ -237,6 +237,44 @@ pmap_soft_tlb_shootdown(struct pmap *pm)
 }
 
 /*
+ * pmap_soft_tlb_set: the accessor's TLB entry of vpn now translates to
+ * host with prot (already widened, and without WRITE until the page is
+ * modified: see pmap.h).
+ * => pm_lock held; on the accessor's thread: only it reads te_host, so
+ *    the three stores need no order among themselves
+ */
+static inline void
+pmap_soft_tlb_set(struct pmap *pm, uint64_t vpn, uint8_t *host, vm_prot_t prot)
+{
+	struct pmap_tlb_entry *te =
+	    &pm->pm_tlb.tlb_ent[vpn & (PMAP_TLB_SIZE - 1)];
+
+	te->te_host = host;
+	__atomic_store_n(&te->te_prot, prot, __ATOMIC_RELAXED);
+	__atomic_store_n(&te->te_vpn, vpn, __ATOMIC_RELAXED);
+}
+
+/*
+ * pmap_soft_tlb_fill: fill the TLB entry of vpn, just mapped to the
+ * managed page pg with prot, as the accessor's walk would (PMAP_TLBFILL).
+ * => pm_lock held; on the accessor's thread
+ */
+static void
+pmap_soft_tlb_fill(
+    struct pmap *pm, uint64_t vpn, struct vm_page *pg, vm_prot_t prot)
+{
+	uint8_t *host = uvm_page_hostaddr(pm->pm_uvm, pg);
+
+	if (host == NULL)
+		return;
+	prot = pmap_soft_widen(prot);
+	if ((__atomic_load_n(&pg->mdattrs, __ATOMIC_RELAXED) &
+		PMAP_MD_MODIFIED) == 0)
+		prot &= ~VM_PROT_WRITE;
+	pmap_soft_tlb_set(pm, vpn, host, prot);
+}
+
+/*
  * pmap_soft_tlb_inval: forget the TLB entry of vpn, if there is one, and
  * wait for accesses still using it.
  * => pm_lock held; spins while pm is pinned.
@@ -856,6 +894,8 @@ attrs:
 			attrs |= PMAP_MD_MODIFIED;
 		__atomic_fetch_or(&pg->mdattrs, attrs, __ATOMIC_RELAXED);
 	}
+	if (pg != NULL && (flags & PMAP_TLBFILL) != 0)
+		pmap_soft_tlb_fill(pm, vpn, pg, prot);
 	mutex_exit(&pm->pm_lock);
 	return 0;
 }
@@ -976,7 +1016,6 @@ pmap_soft_access_slow(
 {
 	struct pmap_soft *pms = pmap_soft(pm);
 	struct pmap_soft_state *pss = pms->pms_state;
-	struct pmap_tlb_entry *te;
 	struct pmap_ptp *leaf = NULL;
 	struct vm_page *pg;
 	uint64_t vpn, *ptep, pte;
@@ -1018,11 +1057,7 @@ pmap_soft_access_slow(
 		mutex_exit(&pm->pm_lock);
 		return EFAULT;
 	}
-	te = &pm->pm_tlb.tlb_ent[vpn & (PMAP_TLB_SIZE - 1)];
-	/* Only this (the accessor's) thread reads the entry unlocked. */
-	te->te_host = host;
-	__atomic_store_n(&te->te_prot, prot, __ATOMIC_RELAXED);
-	__atomic_store_n(&te->te_vpn, vpn, __ATOMIC_RELAXED);
+	pmap_soft_tlb_set(pm, vpn, host, prot);
 	mutex_exit(&pm->pm_lock);
 	*hostp = host + (va & (((uint64_t)1 << pss->pss_shift) - 1));
 	return 0;
