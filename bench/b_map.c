@@ -14,6 +14,14 @@
  *	protect_split_merge	mprotect one page in the middle of 16 down
  *				and back up (split in three, merge back)
  *
+ *	chase_n<N>		INFO, once per map_series: ns per dependent
+ *				load of a random pointer chase over a
+ *				buffer the size of N map entries (the
+ *				floor of a random look-up among N entries,
+ *				which must at least load its entry);
+ *				chase_n<N>_thp the same over transparent
+ *				huge pages, when the host grants them
+ *
  * Mappings alternate between two protections so that neither side can
  * merge them.  The host's map count is limited by vm.max_map_count: the
  * host side of a size above that limit runs with as many mappings as it
@@ -289,6 +297,111 @@ bm_host_series(size_t n, struct bm_series *bs)
 	bs->bs_unmap = bm_ns_per(t0, t1, n);
 }
 
+/*
+ *   T H E   L A T E N C Y   F L O O R
+ *
+ * A random look-up among n entries follows a chain of dependent loads
+ * (tree nodes, then the entry) scattered over n * sizeof(entry) bytes.
+ * Its floor on this machine is the latency of one dependent load at a
+ * random place in a buffer that large: a pointer chase through the slots
+ * of the buffer in a random cyclic order (Sattolo's shuffle, so the
+ * chase visits every slot before it repeats and the prefetchers cannot
+ * guess the next address).  A slot is one entry: a look-up loads whole
+ * entries, and the chase must not share cache lines between neighbours.
+ */
+#define BM_CHASE_SLOT  128u
+#define BM_CHASE_WARM  100000u
+#define BM_CHASE_LOADS 500000u
+
+CTASSERT(sizeof(struct vm_map_entry) <= BM_CHASE_SLOT);
+
+/*
+ * ns per load of a random chase over nslots slots; thp: ask for
+ * transparent huge pages, else refuse them (a host with THP "always"
+ * would give them unasked).  Returns 0 (and nothing is reported) if the
+ * host refuses the memory, or if thp was asked for and refused.
+ */
+static double
+bm_chase_ns(size_t nslots, bool thp)
+{
+	const size_t len = nslots * BM_CHASE_SLOT;
+	uint64_t x = 0x9e3779b97f4a7c15ull, t0, t1;
+	uint32_t *perm;
+	uint8_t *buf;
+	void *p;
+	double ns = 0;
+
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		return 0;
+#ifdef MADV_HUGEPAGE
+	if (madvise(buf, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) != 0 &&
+	    thp)
+		goto out;
+#else
+	if (thp)
+		goto out;
+#endif
+	perm = malloc(nslots * sizeof(*perm));
+	if (perm == NULL)
+		goto out;
+	for (size_t i = 0; i < nslots; i++)
+		perm[i] = (uint32_t)i;
+	/* Sattolo: one cycle through every slot. */
+	for (size_t i = nslots - 1; i > 0; i--) {
+		size_t j;
+		uint32_t t;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = (size_t)(x % i);
+		t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (size_t i = 0; i < nslots; i++) {
+		void *next =
+		    buf + (size_t)perm[(i + 1) % nslots] * BM_CHASE_SLOT;
+
+		memcpy(
+		    buf + (size_t)perm[i] * BM_CHASE_SLOT, &next, sizeof(next));
+	}
+	free(perm);
+
+	/* Warm the TLB and caches as a map in use would be, then time. */
+	p = buf;
+	for (size_t i = 0; i < BM_CHASE_WARM; i++)
+		p = *(void **)p;
+	t0 = bench_now_ns();
+	for (size_t i = 0; i < BM_CHASE_LOADS; i++)
+		p = *(void **)p;
+	t1 = bench_now_ns();
+	bench_sink((uint64_t)(uintptr_t)p);
+	ns = bm_ns_per(t0, t1, BM_CHASE_LOADS);
+out:
+	munmap(buf, len);
+	return ns;
+}
+
+/* INFO lines: the load latency floor for 1k and 1M entries. */
+static void
+bm_chase_report(void)
+{
+	static const size_t sizes[] = {1000, 1000000};
+	char name[64];
+	double ns;
+
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		snprintf(name, sizeof(name), "chase_n%zu", sizes[s]);
+		if ((ns = bm_chase_ns(sizes[s], false)) > 0)
+			bench_info(name, "ns/load", ns);
+	}
+	if ((ns = bm_chase_ns(1000000, true)) > 0)
+		bench_info("chase_n1000000_thp", "ns/load", ns);
+}
+
 static void
 bm_run_map_series(struct bench_ctx *ctx)
 {
@@ -336,6 +449,7 @@ bm_run_map_series(struct bench_ctx *ctx)
 		bench_report(name, "ns/op", bench_median(lu, reps), "host",
 		    bench_median(hu, reps), true);
 	}
+	bm_chase_report();
 }
 BENCH_REGISTER(map_series,
     "map/lookup/findspace/unmap with 1k..1M non-mergeable mappings",

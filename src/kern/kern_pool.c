@@ -19,6 +19,21 @@
  * returns slabs with no item out to the host, unlinking their items from
  * the free list in one pass.
  *
+ * Large pools and huge pages.  Once a pool holds POOL_CHUNK (2 MiB) of
+ * slabs, its further slabs are carved from POOL_CHUNK-aligned chunks
+ * mapped from the host and advised for transparent huge pages, so that a
+ * structure of a million 128-byte items (a big map's entries) spans 64
+ * huge pages instead of 32,768 small ones: a random walk through such a
+ * structure misses the TLB as well as the cache at nearly every step.  A chunk
+ * hands out its slabs in address order, then those given back (each
+ * chunk keeps its free slabs on a list through their first word); a
+ * chunk whose last slab is given back returns to the host at once.  So
+ * pool_reclaim() and pool_destroy() keep their meaning (the slabs leave
+ * the pool, ps_nslabs says so), but the memory of a chunk that still has
+ * a slab in use stays mapped.  Small pools, the common case, never
+ * reach the threshold and cost no extra memory.  If the host refuses a
+ * chunk, slabs come from aligned_alloc() as for a small pool.
+ *
  * Fault injection: a PR_NOWAIT get fails (NULL, ps_nfail counted) when
  * the pool names a schedule and it says so, or when the host is out of
  * memory.  PR_WAITOK gets are never failed by injection; if the host has
@@ -38,6 +53,8 @@
  * together, but kern_pool.h fixes one pool-wide free list and the
  * simulator never reclaims on a hot path.
  */
+#include <sys/mman.h>
+
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -68,13 +85,29 @@
 
 #define POOL_MINSLAB  (16u * 1024)
 #define POOL_MINITEMS 8u
-#define POOL_MAGIC    0x706f6f6cu /* "pool" */
+#define POOL_MAGIC    0x706f6f6cu        /* "pool" */
+#define POOL_CHUNK    (2u * 1024 * 1024) /* one transparent huge page */
 
 struct pool_slab {
-	struct pool *ps_pool;      /* [c] owner */
-	struct pool_slab *ps_next; /* [p] next slab of the pool */
-	unsigned ps_nout;          /* [p] items of this slab out */
-	uint32_t ps_magic;         /* [c] POOL_MAGIC */
+	struct pool *ps_pool;        /* [c] owner */
+	struct pool_slab *ps_next;   /* [p] next slab of the pool */
+	struct pool_chunk *ps_chunk; /* [c] its chunk, NULL: aligned_alloc */
+	unsigned ps_nout;            /* [p] items of this slab out */
+	uint32_t ps_magic;           /* [c] POOL_MAGIC */
+};
+
+/*
+ * A POOL_CHUNK-aligned chunk of slabs.  Slabs [0, pc_ncarved) have been
+ * handed out at least once; of those, pc_nslabs belong to the pool now
+ * and the others are on pc_free.  A chunk with no slab in the pool is
+ * unmapped at once, so pc_nslabs > 0 for every chunk on pr_chunks.
+ */
+struct pool_chunk {
+	struct pool_chunk *pc_next; /* [p] next chunk of the pool */
+	char *pc_base;              /* [c] POOL_CHUNK bytes, aligned to it */
+	void *pc_free;              /* [p] slabs given back, through 1st word */
+	unsigned pc_nslabs;         /* [p] slabs of the pool carved here */
+	unsigned pc_ncarved;        /* [p] slabs carved so far */
 };
 
 static bool pool_check_locked(struct pool *, char *, size_t);
@@ -302,6 +335,156 @@ pool_init(struct pool *pp, size_t size, size_t align, const char *name,
 	}
 }
 
+/* Slabs per chunk. */
+static inline unsigned
+pool_chunk_nslabs(const struct pool *pp)
+{
+	return (unsigned)(POOL_CHUNK / pp->pr_slabsize);
+}
+
+/*
+ * pool_chunk_map: a new chunk for the pool, advised for huge pages.
+ * => pr_lock held; NULL if the host refuses.
+ */
+static struct pool_chunk *
+pool_chunk_map(struct pool *pp)
+{
+	struct pool_chunk *pc;
+	char *raw, *base;
+	size_t head, tail;
+
+	KASSERT(mutex_owned(&pp->pr_lock));
+	pc = malloc(sizeof(*pc));
+	if (pc == NULL)
+		return NULL;
+	/* Twice the size, then trim to the aligned chunk inside. */
+	raw = mmap(NULL, 2 * (size_t)POOL_CHUNK, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED) {
+		free(pc);
+		return NULL;
+	}
+	base = (char *)(((uintptr_t)raw + POOL_CHUNK - 1) &
+	    ~(uintptr_t)(POOL_CHUNK - 1));
+	head = (size_t)(base - raw);
+	tail = POOL_CHUNK - head;
+	if (head != 0)
+		(void)munmap(raw, head);
+	if (tail != 0)
+		(void)munmap(base + POOL_CHUNK, tail);
+#ifdef MADV_HUGEPAGE
+	/* Advice only: without huge pages the chunk still works. */
+	(void)madvise(base, POOL_CHUNK, MADV_HUGEPAGE);
+#endif
+	pc->pc_base = base;
+	pc->pc_free = NULL;
+	pc->pc_nslabs = 0;
+	pc->pc_ncarved = 0;
+	pc->pc_next = pp->pr_chunks;
+	pp->pr_chunks = pc;
+	return pc;
+}
+
+/*
+ * pool_slab_alloc: memory for a new slab (its header not yet set): from
+ * a chunk once the pool is large, else from aligned_alloc().
+ * => pr_lock held; NULL if the host has no memory.
+ */
+static struct pool_slab *
+pool_slab_alloc(struct pool *pp)
+{
+	struct pool_chunk *pc;
+	struct pool_slab *ps;
+	char *slab;
+
+	KASSERT(mutex_owned(&pp->pr_lock));
+	if (pp->pr_slabsize > POOL_CHUNK / 16)
+		goto small;
+	/*
+	 * A slab given back first, so that a chunk partly emptied by reclaim
+	 * fills up again rather than staying mapped for a few slabs; then
+	 * one never carved.
+	 */
+	for (pc = pp->pr_chunks; pc != NULL; pc = pc->pc_next)
+		if (pc->pc_free != NULL)
+			break;
+	if (pc == NULL)
+		for (pc = pp->pr_chunks; pc != NULL; pc = pc->pc_next)
+			if (pc->pc_ncarved < pool_chunk_nslabs(pp))
+				break;
+	if (pc == NULL) {
+		if (pp->pr_stats.ps_nslabs < pool_chunk_nslabs(pp) ||
+		    (pc = pool_chunk_map(pp)) == NULL)
+			goto small;
+	}
+	if (pc->pc_free != NULL) {
+		slab = pc->pc_free;
+		POOL_UNPOISON(slab, pp->pr_slabsize);
+		memcpy(&pc->pc_free, slab, sizeof(void *));
+	} else
+		slab = pc->pc_base + (size_t)pc->pc_ncarved++ * pp->pr_slabsize;
+	pc->pc_nslabs++;
+	ps = (struct pool_slab *)(void *)slab;
+	ps->ps_chunk = pc;
+	return ps;
+
+small:
+	ps = aligned_alloc(pp->pr_slabsize, pp->pr_slabsize);
+	if (ps != NULL)
+		ps->ps_chunk = NULL;
+	return ps;
+}
+
+/*
+ * pool_slab_release: a slab leaves the pool (already off pr_slabs).  A
+ * slab of aligned_alloc() is freed; a chunk's slab goes back to its
+ * chunk, and a chunk left without slabs moves to *deadp for
+ * pool_chunks_unmap() (which the caller runs after dropping pr_lock).
+ * => a chunk's slab: pr_lock held, or the pool being destroyed; a slab
+ *    of aligned_alloc() touches no pool state and needs no lock.
+ */
+static void
+pool_slab_release(
+    struct pool *pp, struct pool_slab *ps, struct pool_chunk **deadp)
+{
+	struct pool_chunk *pc = ps->ps_chunk, **pcp;
+	void *link;
+
+	if (pc == NULL) {
+		POOL_UNPOISON(ps, pp->pr_slabsize);
+		free(ps);
+		return;
+	}
+	KASSERT(pc->pc_nslabs > 0);
+	/* Poisoned while on the chunk's free list, like a free item. */
+	link = pc->pc_free;
+	POOL_POISON(ps, pp->pr_slabsize);
+	pool_link_set(pp, ps, link);
+	pc->pc_free = ps;
+	if (--pc->pc_nslabs != 0)
+		return;
+	for (pcp = &pp->pr_chunks; *pcp != pc; pcp = &(*pcp)->pc_next)
+		KASSERT(*pcp != NULL);
+	*pcp = pc->pc_next;
+	pc->pc_next = *deadp;
+	*deadp = pc;
+}
+
+/* Give chunks (linked through pc_next) back to the host. */
+static void
+pool_chunks_unmap(struct pool_chunk *pc)
+{
+	struct pool_chunk *next;
+
+	for (; pc != NULL; pc = next) {
+		next = pc->pc_next;
+		/* The shadow must not outlive the mapping. */
+		POOL_UNPOISON(pc->pc_base, POOL_CHUNK);
+		(void)munmap(pc->pc_base, POOL_CHUNK);
+		free(pc);
+	}
+}
+
 /*
  * pool_destroy: give every slab back to the host.
  * => no item may be out (DIAGNOSTIC panics otherwise).
@@ -310,6 +493,7 @@ void
 pool_destroy(struct pool *pp)
 {
 	struct pool_slab *ps, *next;
+	struct pool_chunk *dead;
 
 	KASSERTMSG(pp->pr_stats.ps_nout == 0,
 	    "pool \"%s\" destroyed with %ju item(s) out", pp->pr_name,
@@ -320,11 +504,13 @@ pool_destroy(struct pool *pp)
 		mutex_exit(&pp->pr_registry->preg_lock);
 		pp->pr_registry = NULL;
 	}
+	dead = NULL;
 	for (ps = pp->pr_slabs; ps != NULL; ps = next) {
 		next = ps->ps_next;
-		POOL_UNPOISON(ps, pp->pr_slabsize);
-		free(ps);
+		pool_slab_release(pp, ps, &dead);
 	}
+	KASSERT(pp->pr_chunks == NULL);
+	pool_chunks_unmap(dead);
 	pp->pr_slabs = NULL;
 	pp->pr_freelist = NULL;
 	mutex_destroy(&pp->pr_lock);
@@ -341,7 +527,7 @@ pool_grow(struct pool *pp)
 	unsigned i;
 
 	KASSERT(mutex_owned(&pp->pr_lock));
-	ps = aligned_alloc(pp->pr_slabsize, pp->pr_slabsize);
+	ps = pool_slab_alloc(pp);
 	if (ps == NULL)
 		return false;
 	ps->ps_pool = pp;
@@ -378,7 +564,14 @@ pool_get(struct pool *pp, int flags)
 	KASSERTMSG((flags & ~(PR_WAITOK | PR_NOWAIT | PR_ZERO)) == 0,
 	    "pool \"%s\": pool_get flags %#x", pp->pr_name, flags);
 
+	/*
+	 * Fault injection: consult the schedule only while something is
+	 * armed (kfi_fail_p() counts each check with an atomic add, one
+	 * locked instruction too many for every allocation).
+	 */
 	if ((flags & PR_NOWAIT) != 0 && pp->pr_fi != NULL &&
+	    __predict_false(
+		__atomic_load_n(&pp->pr_fi->fi_armed, __ATOMIC_RELAXED) != 0) &&
 	    kfi_fail_p(pp->pr_fi, (enum kfi_site)pp->pr_fisite))
 		goto fail;
 	mutex_enter(&pp->pr_lock);
@@ -395,6 +588,12 @@ pool_get(struct pool *pp, int flags)
 	}
 	item = pp->pr_freelist;
 	pp->pr_freelist = pool_link_get(pp, item);
+	/*
+	 * The next get reads the next item's link: start fetching it now,
+	 * as items freed long ago are cold.
+	 */
+	if (pp->pr_freelist != NULL)
+		__builtin_prefetch(pp->pr_freelist, 1, 3);
 	POOL_UNPOISON(item, pp->pr_size);
 	ps = pool_item_slab(pp, item);
 	ps->ps_nout++;
@@ -466,6 +665,7 @@ unsigned
 pool_reclaim(struct pool *pp)
 {
 	struct pool_slab *ps, **psp, *victims, *psnext;
+	struct pool_chunk *dead;
 	void *item, *next, *head, *tail;
 	unsigned n;
 
@@ -506,13 +706,22 @@ pool_reclaim(struct pool *pp)
 	pp->pr_freelist = head;
 	pp->pr_stats.ps_nslabs -= n;
 	pp->pr_stats.ps_nitems -= (uint64_t)n * pp->pr_itemsperslab;
+	/* Chunks are the pool's state: their slabs go back under the lock. */
+	dead = NULL;
+	for (psp = &victims; (ps = *psp) != NULL;) {
+		if (ps->ps_chunk != NULL) {
+			*psp = ps->ps_next;
+			pool_slab_release(pp, ps, &dead);
+		} else
+			psp = &ps->ps_next;
+	}
 	mutex_exit(&pp->pr_lock);
 
 	for (ps = victims; ps != NULL; ps = psnext) {
 		psnext = ps->ps_next;
-		POOL_UNPOISON(ps, pp->pr_slabsize);
-		free(ps);
+		pool_slab_release(pp, ps, NULL);
 	}
+	pool_chunks_unmap(dead);
 	return n;
 }
 
@@ -533,8 +742,9 @@ static bool
 pool_check_locked(struct pool *pp, char *msg, size_t msglen)
 {
 	const struct pool_stats *st = &pp->pr_stats;
+	struct pool_chunk *pc;
 	struct pool_slab *ps;
-	uint64_t nslabs, nout, nfree;
+	uint64_t nslabs, nout, nfree, nchunked, nchunkslabs;
 	void *item;
 
 	KASSERT(mutex_owned(&pp->pr_lock));
@@ -545,10 +755,19 @@ pool_check_locked(struct pool *pp, char *msg, size_t msglen)
 	POOL_CHECK(st->ps_hiwat >= st->ps_nout,
 	    "pool \"%s\": hiwat %ju below nout %ju", pp->pr_name,
 	    (uintmax_t)st->ps_hiwat, (uintmax_t)st->ps_nout);
-	nslabs = nout = 0;
+	nslabs = nout = nchunked = 0;
 	for (ps = pp->pr_slabs; ps != NULL; ps = ps->ps_next) {
 		POOL_CHECK(ps->ps_magic == POOL_MAGIC && ps->ps_pool == pp,
 		    "pool \"%s\": foreign slab %p", pp->pr_name, (void *)ps);
+		if ((pc = ps->ps_chunk) != NULL) {
+			POOL_CHECK((char *)ps >= pc->pc_base &&
+				(char *)ps < pc->pc_base +
+					(size_t)pc->pc_ncarved *
+					    pp->pr_slabsize,
+			    "pool \"%s\": slab %p outside its chunk %p",
+			    pp->pr_name, (void *)ps, (void *)pc->pc_base);
+			nchunked++;
+		}
 		POOL_CHECK(ps->ps_nout <= pp->pr_itemsperslab,
 		    "pool \"%s\": slab %p has %u items out", pp->pr_name,
 		    (void *)ps, ps->ps_nout);
@@ -566,6 +785,37 @@ pool_check_locked(struct pool *pp, char *msg, size_t msglen)
 	POOL_CHECK(st->ps_nitems == nslabs * pp->pr_itemsperslab,
 	    "pool \"%s\": nitems %ju for %ju slabs", pp->pr_name,
 	    (uintmax_t)st->ps_nitems, (uintmax_t)nslabs);
+	/*
+	 * Chunks: aligned, each with slabs of the pool (an empty one is
+	 * unmapped), carved = in the pool + on its free list, and the
+	 * pool's chunked slabs are those the chunks count.
+	 */
+	nchunkslabs = 0;
+	for (pc = pp->pr_chunks; pc != NULL; pc = pc->pc_next) {
+		uint64_t nspare = 0;
+
+		POOL_CHECK(((uintptr_t)pc->pc_base & (POOL_CHUNK - 1)) == 0 &&
+			pc->pc_nslabs > 0 &&
+			pc->pc_ncarved <= pool_chunk_nslabs(pp),
+		    "pool \"%s\": chunk %p: %u slabs, %u carved", pp->pr_name,
+		    (void *)pc->pc_base, pc->pc_nslabs, pc->pc_ncarved);
+		for (item = pc->pc_free; item != NULL;
+		     item = pool_link_get(pp, item)) {
+			POOL_CHECK((char *)item >= pc->pc_base &&
+				(char *)item < pc->pc_base + POOL_CHUNK &&
+				++nspare <= pc->pc_ncarved,
+			    "pool \"%s\": chunk %p: bad free slab %p",
+			    pp->pr_name, (void *)pc->pc_base, item);
+		}
+		POOL_CHECK(pc->pc_nslabs + nspare == pc->pc_ncarved,
+		    "pool \"%s\": chunk %p: %u slabs + %ju free != %u carved",
+		    pp->pr_name, (void *)pc->pc_base, pc->pc_nslabs,
+		    (uintmax_t)nspare, pc->pc_ncarved);
+		nchunkslabs += pc->pc_nslabs;
+	}
+	POOL_CHECK(nchunkslabs == nchunked,
+	    "pool \"%s\": chunks hold %ju slabs, the pool lists %ju",
+	    pp->pr_name, (uintmax_t)nchunkslabs, (uintmax_t)nchunked);
 	nfree = 0;
 	for (item = pp->pr_freelist; item != NULL;
 	     item = pool_link_get(pp, item)) {
@@ -587,6 +837,9 @@ pool_check_locked(struct pool *pp, char *msg, size_t msglen)
  * => nout = nget - nput = sum of the slabs' counts <= hiwat; nitems =
  *    nslabs * items per slab; every free item is an item of the pool and
  *    free + out = nitems (so no item is on the free list twice).
+ * => every chunk is aligned and holds slabs of the pool; its slabs in the
+ *    pool plus those on its free list are those it carved; the chunks'
+ *    counts add up to the pool's slabs that name a chunk.
  * => takes pr_lock (leaf), and drops it before panicking.  O(items).
  * => checks in every build, DIAGNOSTIC or not.
  */

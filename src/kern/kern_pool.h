@@ -5,8 +5,10 @@
  * A pool hands out items of one size from slabs it allocates from the host
  * and keeps per-pool statistics.  Items are never returned to the host
  * until pool_destroy() (which panics if items are still out, in DIAGNOSTIC
- * builds) or pool_reclaim().  A pool may name a fault-injection site: then
- * pool_get() with PR_NOWAIT fails when the machine's schedule says so.
+ * builds) or pool_reclaim() (a large pool's slabs go back to the host a
+ * 2 MiB chunk at a time, see kern_pool.c).  A pool may name a
+ * fault-injection site: then pool_get() with PR_NOWAIT fails when the
+ * machine's schedule says so.
  * Pools register in a struct pool_registry so that a machine can list
  * them and check that every test returns them to their starting level.
  */
@@ -39,6 +41,7 @@ struct pool_stats {
 };
 
 struct pool_slab;
+struct pool_chunk;
 
 /*
  * Lock legend:
@@ -62,6 +65,7 @@ struct pool {
 	struct pool_stats pr_stats; /* [p] */
 	TAILQ_ENTRY(pool) pr_list;  /* [r] in the registry */
 	struct pool_registry *pr_registry; /* [c] or NULL */
+	struct pool_chunk *pr_chunks;      /* [p] chunks of a large pool */
 };
 
 struct pool_registry {

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * t_kern_pool.c: the pool(9) stand-in: statistics, alignment, zeroing,
- * reclaim, fault injection (a countdown sweep over a multi-item
- * operation), the registry and its sums, and misuse caught by DIAGNOSTIC.
+ * reclaim, large pools' huge-page chunks, fault injection (a countdown
+ * sweep over a multi-item operation), the registry and its sums, and
+ * misuse caught by DIAGNOSTIC.
  */
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -202,6 +205,134 @@ test_pool_reclaim(void **state)
 	assert_non_null(items[0]);
 	pool_put(&p, items[0]);
 	pool_destroy(&p);
+	free(items);
+}
+
+/*
+ * Large pools: kern_pool.c's chunk size (one transparent huge page), and
+ * whether the host still maps a chunk (mincore() fails with ENOMEM on an
+ * unmapped range).
+ */
+#define T_CHUNK ((uintptr_t)2 << 20)
+
+static uintptr_t
+chunk_of(const void *item)
+{
+	return (uintptr_t)item & ~(T_CHUNK - 1);
+}
+
+static bool
+chunk_mapped_p(uintptr_t chunk)
+{
+	unsigned char vec[1];
+
+	return mincore((void *)chunk, 4096, vec) == 0;
+}
+
+/*
+ * A pool past 2 MiB of slabs carves further slabs from 2 MiB-aligned
+ * chunks, in address order; reclaim unmaps a chunk when its last slab
+ * goes, keeps a chunk with a slab in use, and refills such a chunk
+ * before carving elsewhere; destroy unmaps every chunk.
+ */
+static void
+test_pool_chunks(void **state)
+{
+	struct pool p;
+	struct pool_stats st;
+	uintptr_t c[3];
+	void **items;
+	unsigned ips, perchunk, n, i, j, keep;
+
+	(void)state;
+	pool_init(&p, 128, 64, "t_chunks", NULL, NULL, -1);
+	ips = p.pr_itemsperslab;
+	perchunk = (unsigned)(T_CHUNK / p.pr_slabsize);
+	/* 2 MiB of ordinary slabs, two full chunks, 3 slabs of a third. */
+	n = (3 * perchunk + 3) * ips;
+	items = calloc(n, sizeof(*items));
+	assert_non_null(items);
+	for (i = 0; i < n; i++) {
+		items[i] = pool_get(&p, PR_WAITOK);
+		assert_int_equal((uintptr_t)items[i] & 63, 0);
+	}
+	pool_sanity(&p);
+	pool_getstats(&p, &st);
+	assert_int_equal(st.ps_nslabs, 3 * perchunk + 3);
+	for (j = 0; j < 3; j++) {
+		c[j] = chunk_of(items[(j + 1) * perchunk * ips]);
+		assert_true(chunk_mapped_p(c[j]));
+	}
+	assert_true(c[0] != c[1] && c[1] != c[2] && c[0] != c[2]);
+	/* Each chunk's slabs in order: item k of chunk j at slab k / ips. */
+	for (i = perchunk * ips; i < n; i++) {
+		j = i / ips - perchunk;
+		assert_int_equal(chunk_of(items[i]), c[j / perchunk]);
+		assert_int_equal(
+		    ((uintptr_t)items[i] & (T_CHUNK - 1)) / p.pr_slabsize,
+		    j % perchunk);
+	}
+
+	/* All of the second chunk back: reclaim unmaps it. */
+	for (i = 2 * perchunk * ips; i < 3 * perchunk * ips; i++)
+		pool_put(&p, items[i]);
+	assert_int_equal(pool_reclaim(&p), perchunk);
+	pool_sanity(&p);
+	assert_false(chunk_mapped_p(c[1]));
+	assert_true(chunk_mapped_p(c[0]) && chunk_mapped_p(c[2]));
+
+	/* All of the first chunk but one item: it stays mapped. */
+	keep = perchunk * ips + ips / 2;
+	for (i = perchunk * ips; i < 2 * perchunk * ips; i++)
+		if (i != keep)
+			pool_put(&p, items[i]);
+	assert_int_equal(pool_reclaim(&p), perchunk - 1);
+	pool_sanity(&p);
+	assert_true(chunk_mapped_p(c[0]));
+	pool_getstats(&p, &st);
+	assert_int_equal(st.ps_nslabs, perchunk + 4);
+
+	/*
+	 * The kept slab's free items, then a slab given back to the first
+	 * chunk, not a fresh one of the third.
+	 */
+	for (i = 0; i < ips; i++)
+		items[2 * perchunk * ips + i] = pool_get(&p, PR_WAITOK);
+	for (i = 0; i < ips - 1; i++)
+		assert_int_equal(
+		    (uintptr_t)items[2 * perchunk * ips + i] / p.pr_slabsize,
+		    (uintptr_t)items[keep] / p.pr_slabsize);
+	assert_int_equal(chunk_of(items[2 * perchunk * ips + ips - 1]), c[0]);
+	pool_getstats(&p, &st);
+	assert_int_equal(st.ps_nslabs, perchunk + 5);
+	pool_sanity(&p);
+
+	/* Everything back: reclaim unmaps both chunks. */
+	for (i = 0; i < perchunk * ips; i++)
+		pool_put(&p, items[i]);
+	for (i = 2 * perchunk * ips; i < 2 * perchunk * ips + ips; i++)
+		pool_put(&p, items[i]);
+	pool_put(&p, items[keep]);
+	for (i = 3 * perchunk * ips; i < n; i++)
+		pool_put(&p, items[i]);
+	assert_int_equal(pool_reclaim(&p), perchunk + 5);
+	pool_sanity(&p);
+	assert_false(chunk_mapped_p(c[0]) || chunk_mapped_p(c[2]));
+
+	/* Large again; destroy (no reclaim) unmaps the chunks too. */
+	n = (perchunk + 2) * ips;
+	for (i = 0; i < n; i++)
+		items[i] = pool_get(&p, PR_WAITOK);
+	c[0] = chunk_of(items[n - 1]);
+	assert_true(chunk_mapped_p(c[0]));
+	for (i = 0; i < n; i++)
+		pool_put(&p, items[i]);
+	pool_getstats(&p, &st);
+	assert_int_equal(st.ps_nout, 0);
+	assert_int_equal(st.ps_nslabs, perchunk + 2);
+	pool_sanity(&p);
+	pool_destroy(&p);
+	assert_false(chunk_mapped_p(c[0]));
 	free(items);
 }
 
@@ -472,6 +603,7 @@ main(void)
 	    cmocka_unit_test(test_pool_alignment),
 	    cmocka_unit_test(test_pool_zero),
 	    cmocka_unit_test(test_pool_reclaim),
+	    cmocka_unit_test(test_pool_chunks),
 	    cmocka_unit_test(test_pool_fi_sweep),
 	    cmocka_unit_test(test_pool_registry),
 #ifdef DIAGNOSTIC
