@@ -575,7 +575,7 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi,
 	vaddr_t va = flt->startva;
 	bool soleamap =
 	    anons != NULL && amap_refs(ufi->entry->aref.ar_amap) == 1;
-	int lcv;
+	int lcv, nmapped = 0;
 
 	for (lcv = 0; lcv < flt->npages; lcv++, va += UVM_PAGE_SIZE(uvm)) {
 		struct vm_anon *anon;
@@ -601,10 +601,13 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi,
 		if (pg == NULL || (pg->flags & PG_BUSY) != 0 ||
 		    pg->loan_count != 0)
 			continue;
-		uvm_cnt_inc(uvm, flt_namap);
+		nmapped++;
 		uvm_fault_enter_neighbor(
 		    ufi, flt, va, pg, soleamap && anon->an_ref == 1);
 	}
+	/* One atomic add per fault, not one per neighbour. */
+	if (nmapped != 0)
+		uvm_cnt_add(uvm, flt_namap, nmapped);
 	pmap_update(vm_map_pmap(ufi->orig_map));
 }
 
@@ -734,7 +737,7 @@ uvm_fault_lower_lookup(struct uvm_faultinfo *ufi,
 	struct uvm_object *uobj = entry->object.uvm_obj;
 	struct vm_page *got[UVM_MAXRANGE], *center = NULL;
 	vaddr_t va = flt->startva;
-	int lcv, npages = flt->npages, error;
+	int lcv, npages = flt->npages, error, nmapped = 0;
 
 	memset(got, 0, sizeof(got));
 	uvm_cnt_inc(uvm, flt_lget);
@@ -756,9 +759,11 @@ uvm_fault_lower_lookup(struct uvm_faultinfo *ufi,
 			center = pg;
 			continue;
 		}
-		uvm_cnt_inc(uvm, flt_nomap);
+		nmapped++;
 		uvm_fault_enter_neighbor(ufi, flt, va, pg, false);
 	}
+	if (nmapped != 0)
+		uvm_cnt_add(uvm, flt_nomap, nmapped);
 	pmap_update(vm_map_pmap(ufi->orig_map));
 	return center;
 }
@@ -990,6 +995,116 @@ uvm_fault(struct vm_map *map, vaddr_t va, vm_prot_t access_type)
 /* Transient wiring. */
 
 /*
+ * uvm_fault_wire_zerorun: wire a run of untouched pages of anonymous
+ * memory starting at va, all at once.
+ *
+ * Wiring faults in page after page (mlock, MAP_WIRED, wire-future), and
+ * in anonymous memory nearly every page is a zero fill.  One fault each
+ * would look the entry up, lock and unlock the map and the amap, and
+ * zero each page alone: the streaming stores of one page must reach
+ * memory before the next locked instruction (the fault's next lock)
+ * goes on, so that zeroing never overlaps anything.  Here one look-up
+ * covers up to UVM_FAULT_WIRE_BATCH pages of one entry (no object, an
+ * amap of its own, no anon yet in the slots): their anons and pages are
+ * allocated first, zeroed back to back (the stores overlap), then added,
+ * mapped wired and wired, as the fault would (case 5, flt_przero).
+ * Anything else (an object, needs-copy, an anon present, a protection
+ * failure, a shortage) is left to the ordinary fault.
+ *	=> nothing locked on entry or return
+ *	=> returns the number of pages wired from va on (0: none)
+ */
+#define UVM_FAULT_WIRE_BATCH 32
+static int
+uvm_fault_wire_zerorun(struct vm_map *map, vaddr_t va, vaddr_t end,
+    vm_prot_t access_type, bool maxprot)
+{
+	struct uvm *uvm = vm_map_machine(map);
+	struct pmap *pmap = vm_map_pmap(map);
+	struct vm_anon *anons[UVM_FAULT_WIRE_BATCH];
+	struct vm_page *pgs[UVM_FAULT_WIRE_BATCH];
+	struct uvm_faultinfo ufi;
+	struct vm_map_entry *entry;
+	struct vm_amap *amap;
+	vm_prot_t check_prot, prot;
+	vsize_t pgsz = UVM_PAGE_SIZE(uvm);
+	vaddr_t stop;
+	int i, k, n;
+
+	ufi.orig_map = map;
+	ufi.orig_rvaddr = va;
+	ufi.orig_size = pgsz;
+	if (!uvmfault_lookup(&ufi, false))
+		return 0;
+	entry = ufi.entry;
+	amap = entry->aref.ar_amap;
+	check_prot = maxprot ? entry->max_protection : entry->protection;
+	if ((check_prot & (VM_PROT_WRITE | VM_PROT_EXECUTE)) != 0)
+		check_prot |= VM_PROT_READ;
+	prot = entry->protection;
+	if ((prot & (VM_PROT_WRITE | VM_PROT_EXECUTE)) != 0)
+		prot |= VM_PROT_READ;
+	stop = end < entry->end ? end : entry->end;
+	n = (int)MIN(uvm_atop(uvm, stop - va), (vsize_t)UVM_FAULT_WIRE_BATCH);
+	if (ufi.map != map || UVM_ET_ISOBJ(entry) || amap == NULL ||
+	    UVM_ET_ISNEEDSCOPY(entry) ||
+	    (check_prot & access_type) != access_type ||
+	    (prot & VM_PROT_READ) == 0 || n < 2) {
+		uvmfault_unlockmaps(&ufi, false);
+		return 0;
+	}
+
+	amap_lock(amap, RW_WRITER);
+	amap_lookups(&entry->aref, va - entry->start, anons, n);
+	for (k = 0; k < n && anons[k] == NULL; k++)
+		continue;
+	/* Allocate first: every locked instruction before the zeroing. */
+	for (i = 0; i < k; i++) {
+		anons[i] = uvm_analloc(uvm);
+		if (anons[i] == NULL)
+			break;
+		anons[i]->an_lock = amap_lockptr(amap);
+		pgs[i] = uvm_pagealloc(uvm, NULL, 0, anons[i], 0);
+		if (pgs[i] == NULL) {
+			anons[i]->an_ref = 0;
+			uvm_anfree(anons[i]);
+			break;
+		}
+	}
+	k = i;
+	for (i = 0; i < k; i++)
+		uvm_pagezero(pgs[i]);
+	for (i = 0; i < k; i++) {
+		vaddr_t pva = va + uvm_ptoa(uvm, (uint64_t)i);
+
+		amap_add(&entry->aref, pva - entry->start, anons[i], false);
+		pgs[i]->flags &= ~(PG_BUSY | PG_FAKE);
+		if (pmap_enter(pmap, pva, VM_PAGE_TO_PHYS(uvm, pgs[i]), prot,
+			prot | PMAP_WIRED | PMAP_CANFAIL) != 0) {
+			/*
+			 * No page-table memory: this page stays in the
+			 * amap, resident and pageable; the rest goes back.
+			 * The ordinary fault retries it (and waits).
+			 */
+			uvm_cnt_inc(uvm, flt_noram);
+			uvmpdpol_pageactivate(uvm, pgs[i]);
+			for (int j = i + 1; j < k; j++) {
+				pgs[j]->flags &= ~(PG_BUSY | PG_FAKE);
+				anons[j]->an_ref = 0;
+				uvm_anfree(anons[j]);
+			}
+			k = i;
+			break;
+		}
+		uvm_pagewire(pgs[i]);
+	}
+	uvm_cnt_add(uvm, faults, k);
+	uvm_cnt_add(uvm, flt_przero, k);
+	pmap_update(pmap);
+	uvmfault_unlockall(&ufi, amap, NULL);
+	return k;
+}
+
+/*
  * uvm_fault_wire: fault in and wire [start, end).
  *	=> map not locked (busy by the caller, or not)
  *	=> on failure nothing stays wired
@@ -1000,7 +1115,7 @@ uvm_fault_wire(struct vm_map *map, vaddr_t start, vaddr_t end,
 {
 	struct uvm *uvm;
 	vaddr_t va;
-	int error;
+	int error, n;
 
 	if (map == NULL || (access_type & ~VM_PROT_ALL) != 0)
 		return EINVAL;
@@ -1008,7 +1123,12 @@ uvm_fault_wire(struct vm_map *map, vaddr_t start, vaddr_t end,
 	if (start > end || !uvm_page_aligned_p(uvm, start) ||
 	    !uvm_page_aligned_p(uvm, end))
 		return EINVAL;
-	for (va = start; va < end; va += UVM_PAGE_SIZE(uvm)) {
+	for (va = start; va < end;) {
+		n = uvm_fault_wire_zerorun(map, va, end, access_type, maxprot);
+		if (n > 0) {
+			va += uvm_ptoa(uvm, (uint64_t)n);
+			continue;
+		}
 		error = uvm_fault_internal(map, va, access_type,
 		    UVM_FAULT_WIRE | (maxprot ? UVM_FAULT_MAXPROT : 0));
 		if (error != 0) {
@@ -1016,6 +1136,7 @@ uvm_fault_wire(struct vm_map *map, vaddr_t start, vaddr_t end,
 				uvm_fault_unwire(map, start, va);
 			return error;
 		}
+		va += UVM_PAGE_SIZE(uvm);
 	}
 	return 0;
 }

@@ -171,7 +171,12 @@ test_pageable_fi(void **state)
 			int error;
 
 			tf_fill(vm, va, tf_pg(uvm, 2), 1);
-			kfi_arm(&uvm->u_fi, sites[s], cd, 1);
+			/*
+			 * A lasting shortage: a single failed allocation is
+			 * absorbed (a batch of zero fills stops short and the
+			 * fault takes the page; see test_wire_zerorun).
+			 */
+			kfi_arm(&uvm->u_fi, sites[s], cd, -1);
 			error = uvm_map_pageable(
 			    map, va, va + tf_pg(uvm, 6), false, 0);
 			kfi_disarm_all(&uvm->u_fi);
@@ -193,6 +198,69 @@ test_pageable_fi(void **state)
 		}
 	}
 	assert_true(failures > 0);
+}
+
+/*
+ * Wiring untouched anonymous memory fills and wires it in batches
+ * (uvm_fault_wire_zerorun): every page comes in zeroed, wired, mapped
+ * wired, and counted as a zero-fill fault; a page already there (an anon)
+ * ends a batch and takes the ordinary fault; a failed allocation inside a
+ * batch only makes it stop short.
+ */
+static void
+test_wire_zerorun(void **state)
+{
+	struct uvm *uvm = TH_UVM(state);
+	struct vmspace *vm = tf_vmspace(uvm);
+	struct vm_map *map = &vm->vm_map;
+	const int npg = 100;
+	vaddr_t va = tf_map_anon(vm, npg);
+	struct uvmexp a, b;
+
+	/* Two pages in the middle exist already (anons). */
+	tf_fill(vm, va + tf_pg(uvm, 40), tf_pg(uvm, 2), 7);
+	uvm_stats(uvm, &a);
+	assert_int_equal(
+	    uvm_map_pageable(map, va, va + tf_pg(uvm, npg), false, 0), 0);
+	uvm_stats(uvm, &b);
+	assert_int_equal(D(b, a, wired), npg);
+	assert_int_equal(D(b, a, flt_przero), npg - 2);
+	assert_int_equal(pmap_wired_count(map->pmap), npg);
+	assert_int_equal(pmap_resident_count(map->pmap), npg);
+	assert_true(tf_check(vm, va, tf_pg(uvm, 40), 0));
+	assert_true(tf_check(vm, va + tf_pg(uvm, 40), tf_pg(uvm, 2), 7));
+	assert_true(tf_check(vm, va + tf_pg(uvm, 42), tf_pg(uvm, npg - 42), 0));
+	/* Wired: touching it faults no more. */
+	uvm_stats(uvm, &a);
+	tf_fill(vm, va, tf_pg(uvm, npg), 9);
+	uvm_stats(uvm, &b);
+	assert_int_equal(D(b, a, faults), 0);
+	assert_int_equal(
+	    uvm_map_pageable(map, va, va + tf_pg(uvm, npg), true, 0), 0);
+	assert_int_equal(pmap_wired_count(map->pmap), 0);
+	assert_true(tf_check(vm, va, tf_pg(uvm, npg), 9));
+	uvmspace_free(vm);
+
+	/* One failed allocation anywhere: still all wired, nothing lost. */
+	for (int64_t cd = 0; cd < 40; cd += 7) {
+		static const enum kfi_site sites[] = {
+		    KFI_PAGE, KFI_ANON, KFI_POOL};
+
+		for (size_t s = 0; s < __arraycount(sites); s++) {
+			vm = tf_vmspace(uvm);
+			map = &vm->vm_map;
+			va = tf_map_anon(vm, npg);
+			kfi_arm(&uvm->u_fi, sites[s], cd, 1);
+			assert_int_equal(uvm_map_pageable(map, va,
+					     va + tf_pg(uvm, npg), false, 0),
+			    0);
+			kfi_disarm_all(&uvm->u_fi);
+			uvm_sanity_all(uvm);
+			assert_int_equal(pmap_wired_count(map->pmap), npg);
+			assert_true(tf_check(vm, va, tf_pg(uvm, npg), 0));
+			uvmspace_free(vm);
+		}
+	}
 }
 
 static void
@@ -268,6 +336,8 @@ main(void)
 		test_pageable_all, th_setup, th_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_pageable_fi, th_setup, th_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_wire_zerorun, th_setup, th_teardown),
 	    cmocka_unit_test_setup_teardown(test_clean, th_setup, th_teardown),
 	};
 
