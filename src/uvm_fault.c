@@ -1071,8 +1071,7 @@ uvm_fault_wire_zerorun(struct vm_map *map, vaddr_t va, vaddr_t end,
 		}
 	}
 	k = i;
-	for (i = 0; i < k; i++)
-		uvm_pagezero(pgs[i]);
+	uvm_pagezero_n(pgs, k);
 	for (i = 0; i < k; i++) {
 		vaddr_t pva = va + uvm_ptoa(uvm, (uint64_t)i);
 

@@ -1079,6 +1079,32 @@ uvm_pagezero(struct vm_page *pg)
 }
 
 /*
+ * uvm_pagezero_n: uvm_pagezero() of pgs[0..n), the frames filled in one
+ * go so that their stores overlap.
+ * => each page's owner's lock write-held (or the caller owns them)
+ */
+void
+uvm_pagezero_n(struct vm_page **pgs, int n)
+{
+	paddr_t pa[32];
+	struct uvm *uvm;
+	int i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < (int)__arraycount(pa) ? n - i
+						  : (int)__arraycount(pa);
+		uvm = uvm_page_machine(pgs[i]);
+		for (int j = 0; j < k; j++) {
+			KASSERT((pgs[i + j]->flags & PG_FREE) == 0);
+			KASSERT(uvm_page_machine(pgs[i + j]) == uvm);
+			uvm_pagemarkdirty(pgs[i + j], UVM_PAGE_STATUS_DIRTY);
+			pa[j] = uvm_page_phys(uvm, pgs[i + j]);
+		}
+		pmap_zero_pages(uvm, pa, k);
+	}
+}
+
+/*
  * uvm_pagecopy: copy src's contents to dst, which is then dirty.
  * => dst's owner's lock write-held, src's held
  */

@@ -182,6 +182,8 @@ int uvm_pagerealloc(struct vm_page *, struct uvm_object *, voff_t);
 /* Set an owned page's usage class: 0, PG_AOBJ, PG_FILE or PG_EXEC. */
 void uvm_page_setusage(struct vm_page *, uint32_t usage);
 void uvm_pagezero(struct vm_page *);
+/* uvm_pagezero() of n pages at once (pmap_zero_pages()). */
+void uvm_pagezero_n(struct vm_page **, int n);
 void uvm_pagecopy(struct vm_page *src, struct vm_page *dst);
 void uvm_pagecopy_hot(struct vm_page *src, struct vm_page *dst, vsize_t hot);
 int uvm_pagegetdirty(struct vm_page *);

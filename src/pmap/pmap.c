@@ -552,7 +552,7 @@ pmap_frame_host(struct uvm *uvm, paddr_t pa, const char *what)
 #define PMAP_LINE 64u
 
 static void
-pmap_fill(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
+pmap_fill_nofence(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
 {
 #ifdef PMAP_STREAM_STORES
 	const __m128i z = _mm_setzero_si128();
@@ -585,7 +585,6 @@ pmap_fill(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
 		_mm_stream_si128((__m128i *)(void *)(d + o + 32), c);
 		_mm_stream_si128((__m128i *)(void *)(d + o + 48), e);
 	}
-	_mm_sfence();
 #else
 	(void)hot;
 	if (s == NULL)
@@ -593,6 +592,36 @@ pmap_fill(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
 	else
 		memcpy(d, s, len);
 #endif
+}
+
+/* Order the streaming stores before what follows (see above). */
+static inline void
+pmap_fill_fence(void)
+{
+#ifdef PMAP_STREAM_STORES
+	_mm_sfence();
+#endif
+}
+
+static void
+pmap_fill(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
+{
+	pmap_fill_nofence(d, s, len, hot);
+	pmap_fill_fence();
+}
+
+/*
+ * pmap_zero_pages: zero n frames, with one fence for all: the stores of
+ * consecutive frames overlap instead of each frame's waiting for the last.
+ */
+void
+pmap_zero_pages(struct uvm *uvm, const paddr_t *pa, int n)
+{
+	for (int i = 0; i < n; i++)
+		pmap_fill_nofence(
+		    pmap_frame_host(uvm, pa[i], "pmap_zero_pages"), NULL,
+		    UVM_PAGE_SIZE(uvm), PMAP_HOT_NONE);
+	pmap_fill_fence();
 }
 
 /*

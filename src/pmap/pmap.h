@@ -158,6 +158,8 @@ void pmap_zero_page(struct uvm *, paddr_t pa);
 void pmap_copy_page(struct uvm *, paddr_t src, paddr_t dst);
 void pmap_zero_page_hot(struct uvm *, paddr_t pa, vsize_t hot);
 void pmap_copy_page_hot(struct uvm *, paddr_t src, paddr_t dst, vsize_t hot);
+/* Zero n frames at once (the stores of one overlap the next's). */
+void pmap_zero_pages(struct uvm *, const paddr_t *pa, int n);
 
 int64_t pmap_resident_count(const struct pmap *);
 int64_t pmap_wired_count(const struct pmap *);
