@@ -81,10 +81,17 @@ uvm_access_page(
 {
 	struct pmap *pm = vm_map_pmap(&vm->vm_map);
 
-	pmap_access_pin(pm);
-	if (__builtin_expect(pmap_access_tlb_p(pm, va, access, hostp), 1))
-		return 0;
-	pmap_access_unpin(pm);
+	/*
+	 * A look without the pin first: a miss needs no pin, and pinning
+	 * for nothing would cost two locked instructions on every miss.
+	 */
+	if (__builtin_expect(pmap_access_tlb_p(pm, va, access, hostp), 1)) {
+		pmap_access_pin(pm);
+		if (__builtin_expect(
+			pmap_access_tlb_p(pm, va, access, hostp), 1))
+			return 0;
+		pmap_access_unpin(pm);
+	}
 	return uvm_access_fault(vm, va, access, hostp);
 }
 
