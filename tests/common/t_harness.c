@@ -3,6 +3,7 @@
  * t_harness.c: the common fixture of libuvm's tests (see t_harness.h).
  */
 #include "t_harness.h"
+#include "uvm_proc.h"
 
 jmp_buf *th_panic_jmp;
 char th_panic_msg[512];
@@ -163,4 +164,16 @@ th_scale(uint64_t n)
 		f = 1.0;
 	v = (double)n * f;
 	return v < 1 ? 1 : (uint64_t)v;
+}
+
+struct uvm_proc *
+th_proc(struct uvm *uvm, int personality)
+{
+	struct uvm_proc_config pc;
+	struct uvm_proc *p = NULL;
+
+	uvm_proc_config_init(uvm, &pc);
+	pc.pc_personality = personality;
+	assert_int_equal(uvm_proc_create(uvm, &pc, &p), 0);
+	return p;
 }

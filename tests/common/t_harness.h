@@ -80,4 +80,8 @@ uint64_t th_scale(uint64_t n);
 /* A scratch directory for files (swap, traces): $UVM_TEST_TMPDIR or /tmp. */
 const char *th_tmpdir(void);
 
+/* A process of the machine with the given personality (UVM_PERS_*). */
+struct uvm_proc;
+struct uvm_proc *th_proc(struct uvm *, int personality);
+
 #endif /* _T_HARNESS_H_ */

@@ -904,6 +904,19 @@ test_copy_sweep(void **state)
 	((UVM_AMAP_LARGE - 1 - UVM_AMAP_CHUNK) / UVM_AMAP_CHUNK * \
 	    UVM_AMAP_CHUNK)
 
+/* A map with one private 1024-page mapping at va, never written. */
+static void
+chunkmap(struct uvm *uvm, struct vm_map *map, vaddr_t va)
+{
+	uvm_map_setup(map, uvm, NULL, 0x100000, 0x10000000, 0);
+	assert_int_equal(
+	    uvm_map(map, &va, 1024 * PGSZ(uvm), NULL, UVM_UNKNOWN_OFFSET, 0,
+		UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+		    UVM_INH_COPY, UVM_ADV_NORMAL,
+		    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+}
+
 static void
 test_copy_chunk(void **state)
 {
@@ -914,13 +927,7 @@ test_copy_chunk(void **state)
 	vaddr_t va = 0x200000, fault;
 	int nent;
 
-	uvm_map_setup(&map, uvm, NULL, 0x100000, 0x10000000, 0);
-	assert_int_equal(
-	    uvm_map(&map, &va, 1024 * pg, NULL, UVM_UNKNOWN_OFFSET, 0,
-		UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-		    UVM_INH_COPY, UVM_ADV_NORMAL,
-		    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
-	    0);
+	chunkmap(uvm, &map, va);
 	vm_map_lock(&map);
 	nent = map.nentries;
 	fault = va + 100 * pg + 5;
@@ -979,13 +986,7 @@ test_copy_chunk_down(void **state)
 	struct vm_map map;
 	vaddr_t va = 0x200000, top, fault;
 
-	uvm_map_setup(&map, uvm, NULL, 0x100000, 0x10000000, 0);
-	assert_int_equal(
-	    uvm_map(&map, &va, 1024 * pg, NULL, UVM_UNKNOWN_OFFSET, 0,
-		UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-		    UVM_INH_COPY, UVM_ADV_NORMAL,
-		    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
-	    0);
+	chunkmap(uvm, &map, va);
 	top = va + 1024 * pg;
 	vm_map_lock(&map);
 	fault = top - pg;

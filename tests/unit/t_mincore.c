@@ -78,19 +78,6 @@ mc_check(struct vm_map *map, vaddr_t start, vsize_t npages)
 	free(ref);
 }
 
-/* A process of the given personality. */
-static struct uvm_proc *
-mc_proc(struct uvm *uvm, int pers)
-{
-	struct uvm_proc_config pc;
-	struct uvm_proc *p = NULL;
-
-	uvm_proc_config_init(uvm, &pc);
-	pc.pc_personality = pers;
-	assert_int_equal(uvm_proc_create(uvm, &pc, &p), 0);
-	return p;
-}
-
 static vaddr_t
 mc_mmap(struct uvm_proc *p, vsize_t len, int flags)
 {
@@ -144,7 +131,7 @@ test_untouched(void **state)
 	assert_non_null(out);
 	assert_non_null(zeros);
 	for (size_t k = 0; k < 2; k++) {
-		p = mc_proc(uvm, pers[k]);
+		p = th_proc(uvm, pers[k]);
 		va = mc_mmap(p, uvm_ptoa(uvm, n), UVM_MAP_PRIVATE);
 		assert_int_equal(mc_sys(p, va, n, out), 0);
 		assert_memory_equal(out, zeros, n);
@@ -173,7 +160,7 @@ test_partial(void **state)
 
 	assert_non_null(out);
 	for (size_t k = 0; k < 2; k++) {
-		p = mc_proc(uvm, pers[k]);
+		p = th_proc(uvm, pers[k]);
 		va = mc_mmap(p, uvm_ptoa(uvm, n), UVM_MAP_PRIVATE);
 		for (j = 0; j < sizeof(hit) / sizeof(hit[0]); j++)
 			mc_touch(p, va + uvm_ptoa(uvm, hit[j]));
@@ -374,7 +361,7 @@ test_holes(void **state)
 	int i;
 
 	for (size_t k = 0; k < 2; k++) {
-		p = mc_proc(uvm, pers[k]);
+		p = th_proc(uvm, pers[k]);
 		/* [0, 4200) mapped, [4200, 4300) a hole, [4300, 5000) mapped. */
 		va = mc_mmap(p, tf_pg(uvm, 5000), UVM_MAP_PRIVATE);
 		mc_touch(p, va + tf_pg(uvm, 4199));
@@ -418,7 +405,7 @@ test_efault(void **state)
 	int i;
 
 	for (int k = 0; k < 2; k++) {
-		p = mc_proc(uvm, k == 0 ? UVM_PERS_NETBSD : UVM_PERS_LINUX);
+		p = th_proc(uvm, k == 0 ? UVM_PERS_NETBSD : UVM_PERS_LINUX);
 		vm = uvm_proc_vmspace(p);
 		va = mc_mmap(p, tf_pg(uvm, 8192), UVM_MAP_PRIVATE);
 		mc_touch(p, va + tf_pg(uvm, 5));
@@ -456,7 +443,7 @@ test_vec_inside(void **state)
 	int i;
 
 	for (int k = 0; k < 2; k++) {
-		p = mc_proc(uvm, k == 0 ? UVM_PERS_NETBSD : UVM_PERS_LINUX);
+		p = th_proc(uvm, k == 0 ? UVM_PERS_NETBSD : UVM_PERS_LINUX);
 		va = mc_mmap(p, tf_pg(uvm, 8192), UVM_MAP_PRIVATE);
 		vec = va + tf_pg(uvm, 4096);
 		assert_int_equal(
@@ -479,7 +466,7 @@ static void
 test_wire_failure(void **state)
 {
 	struct uvm *uvm = TH_UVM(state);
-	struct uvm_proc *p = mc_proc(uvm, UVM_PERS_NETBSD);
+	struct uvm_proc *p = th_proc(uvm, UVM_PERS_NETBSD);
 	struct vmspace *vm = uvm_proc_vmspace(p);
 	uint8_t out[3 * 4096];
 	vaddr_t va, vec;

@@ -13,18 +13,6 @@
 #define RW (UVM_PROT_READ | UVM_PROT_WRITE)
 #define AP (UVM_MAP_ANON | UVM_MAP_PRIVATE)
 
-static struct uvm_proc *
-mkproc(struct uvm *uvm, int pers)
-{
-	struct uvm_proc_config pc;
-	struct uvm_proc *p = NULL;
-
-	uvm_proc_config_init(uvm, &pc);
-	pc.pc_personality = pers;
-	assert_int_equal(uvm_proc_create(uvm, &pc, &p), 0);
-	return p;
-}
-
 static vsize_t
 mapsize(struct uvm_proc *p)
 {
@@ -54,7 +42,7 @@ test_as(void **state)
 	int pers;
 
 	for (pers = UVM_PERS_NETBSD; pers <= UVM_PERS_LINUX; pers++) {
-		struct uvm_proc *p = mkproc(uvm, pers);
+		struct uvm_proc *p = th_proc(uvm, pers);
 		vaddr_t va = 0, r;
 
 		setlim(p, UVM_RLIMIT_AS, mapsize(p) + 4 * ps);
@@ -94,7 +82,7 @@ test_memlock(void **state)
 	int pers;
 
 	for (pers = UVM_PERS_NETBSD; pers <= UVM_PERS_LINUX; pers++) {
-		struct uvm_proc *p = mkproc(uvm, pers);
+		struct uvm_proc *p = th_proc(uvm, pers);
 		vaddr_t va = 0;
 		int over = pers == UVM_PERS_LINUX ? ENOMEM : EAGAIN;
 
@@ -127,7 +115,7 @@ test_data_break(void **state)
 {
 	struct uvm *uvm = TH_UVM(state);
 	uint64_t ps = uvm_pagesize(uvm);
-	struct uvm_proc *p = mkproc(uvm, UVM_PERS_NETBSD);
+	struct uvm_proc *p = th_proc(uvm, UVM_PERS_NETBSD);
 	vaddr_t data, brk, r;
 
 	uvm_proc_layout(p, NULL, NULL, &data, &brk);
@@ -146,7 +134,7 @@ test_data_break(void **state)
 	uvm_proc_exit(p);
 
 	/* Linux: brk(2) reports the break; failure leaves it. */
-	p = mkproc(uvm, UVM_PERS_LINUX);
+	p = th_proc(uvm, UVM_PERS_LINUX);
 	uvm_proc_layout(p, NULL, NULL, &data, &brk);
 	setlim(p, UVM_RLIMIT_DATA, 4 * ps);
 	assert_int_equal(uvm_sys_obreak(p, data + 4 * ps, &r), 0);
@@ -173,7 +161,7 @@ test_setrlimit_rules(void **state)
 	int pers;
 
 	for (pers = UVM_PERS_NETBSD; pers <= UVM_PERS_LINUX; pers++) {
-		struct uvm_proc *p = mkproc(uvm, pers);
+		struct uvm_proc *p = th_proc(uvm, pers);
 		struct uvm_rlimit rl = {10, 5}, got;
 
 		assert_int_equal(
@@ -208,7 +196,7 @@ test_stack_limit_netbsd(void **state)
 {
 	struct uvm *uvm = TH_UVM(state);
 	uint64_t ps = uvm_pagesize(uvm);
-	struct uvm_proc *p = mkproc(uvm, UVM_PERS_NETBSD);
+	struct uvm_proc *p = th_proc(uvm, UVM_PERS_NETBSD);
 	struct vmspace *vm = uvm_proc_vmspace(p);
 	vaddr_t top;
 
