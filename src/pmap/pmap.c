@@ -34,7 +34,10 @@ struct uvm_pmap_state {
 	struct kmutex ps_lock;         /* protects ps_pmaps, ps_npmaps */
 	LIST_HEAD(, pmap) ps_pmaps;    /* [ps_lock] every pmap */
 	unsigned ps_npmaps;            /* [ps_lock] their number */
+	bool ps_stream;                /* [c] fill frames around the cache */
 };
+
+static uint64_t pmap_host_llc(void);
 
 static const struct {
 	const char *be_name;
@@ -80,6 +83,8 @@ pmap_init(struct uvm *uvm)
 	if (ps == NULL)
 		return ENOMEM;
 	ps->ps_ops = ops;
+	/* See "Filling frames" below. */
+	ps->ps_stream = uvm->u_cfg.uc_memsize > pmap_host_llc();
 	mutex_init(&ps->ps_lock, LC_PMAP, "pmaplist");
 	LIST_INIT(&ps->ps_pmaps);
 	uvm->u_pmap = ps;
@@ -531,15 +536,19 @@ pmap_frame_host(struct uvm *uvm, paddr_t pa, const char *what)
 }
 
 /*
- * Filling frames.  On x86-64 the lines go out with non-temporal stores
- * (NetBSD's amd64 pagezero does the same): a cold frame costs its write
- * bandwidth only, about a third of what memset() pays for reading each
- * line first.  The hot line is written normally so that it stays cached
- * for the access the caller is about to make: reading back a line just
- * written around the cache would wait for it to reach memory first.  The
- * store fence at the end orders the weakly ordered non-temporal stores
+ * Filling frames.  On x86-64 a machine whose memory is larger than the
+ * host's last-level cache fills frames with non-temporal stores (NetBSD's
+ * amd64 pagezero does the same): its frames are mostly cold when reused,
+ * and a cold frame then costs its write bandwidth only, instead of a read
+ * of every line before it is overwritten.  A machine that fits in the
+ * cache keeps its frames warm (the free lists hand out the page freed
+ * last first), and there ordinary stores win by far: streaming would push
+ * warm lines out to memory.  With streaming, the hot line is written
+ * normally so that it stays cached for the access the caller is about to
+ * make (reading back a line just streamed out waits for it to reach
+ * memory first), and a store fence orders the weakly ordered stores
  * before whatever publishes the frame (a pmap_enter, a lock release).
- * Sanitizer builds use plain memset/memcpy, which they can check.
+ * Sanitizer builds always use memset/memcpy, which they can check.
  */
 #ifndef __has_feature
 #define __has_feature(x) 0
@@ -551,63 +560,97 @@ pmap_frame_host(struct uvm *uvm, paddr_t pa, const char *what)
 #endif
 #define PMAP_LINE 64u
 
+/*
+ * The last-level cache of the CPU we run on (one instance: sysfs, as the
+ * C library's figure may add up every instance of the package), 32 MiB
+ * when the host does not say.
+ */
+static uint64_t
+pmap_host_llc(void)
+{
+	static const char *const path =
+	    "/sys/devices/system/cpu/cpu0/cache/index3/size";
+	unsigned long long v = 0;
+	char unit = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f != NULL) {
+		if (fscanf(f, "%llu%c", &v, &unit) < 1)
+			v = 0;
+		fclose(f);
+	}
+	if (unit == 'K')
+		v <<= 10;
+	else if (unit == 'M')
+		v <<= 20;
+	return v != 0 ? v : 32ull << 20;
+}
+
 static void
-pmap_fill_nofence(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
+pmap_fill_nofence(
+    bool stream, uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
 {
 #ifdef PMAP_STREAM_STORES
 	const __m128i z = _mm_setzero_si128();
 	const size_t hotline = hot & ~(size_t)(PMAP_LINE - 1);
 	__m128i a, b, c, e;
 
-	KASSERT(((uintptr_t)d | (uintptr_t)s | len) % 16 == 0);
-	for (size_t o = 0; o < len; o += PMAP_LINE) {
-		if (o == hotline) {
-			if (s == NULL)
-				memset(d + o, 0, PMAP_LINE);
-			else
-				memcpy(d + o, s + o, PMAP_LINE);
-			continue;
+	if (stream) {
+		KASSERT(((uintptr_t)d | (uintptr_t)s | len) % 16 == 0);
+		for (size_t o = 0; o < len; o += PMAP_LINE) {
+			if (o == hotline) {
+				if (s == NULL)
+					memset(d + o, 0, PMAP_LINE);
+				else
+					memcpy(d + o, s + o, PMAP_LINE);
+				continue;
+			}
+			if (s == NULL) {
+				a = b = c = e = z;
+			} else {
+				a = _mm_load_si128(
+				    (const __m128i *)(const void *)(s + o));
+				b = _mm_load_si128((
+				    const __m128i *)(const void *)(s + o + 16));
+				c = _mm_load_si128((
+				    const __m128i *)(const void *)(s + o + 32));
+				e = _mm_load_si128((
+				    const __m128i *)(const void *)(s + o + 48));
+			}
+			_mm_stream_si128((__m128i *)(void *)(d + o), a);
+			_mm_stream_si128((__m128i *)(void *)(d + o + 16), b);
+			_mm_stream_si128((__m128i *)(void *)(d + o + 32), c);
+			_mm_stream_si128((__m128i *)(void *)(d + o + 48), e);
 		}
-		if (s == NULL) {
-			a = b = c = e = z;
-		} else {
-			a = _mm_load_si128(
-			    (const __m128i *)(const void *)(s + o));
-			b = _mm_load_si128(
-			    (const __m128i *)(const void *)(s + o + 16));
-			c = _mm_load_si128(
-			    (const __m128i *)(const void *)(s + o + 32));
-			e = _mm_load_si128(
-			    (const __m128i *)(const void *)(s + o + 48));
-		}
-		_mm_stream_si128((__m128i *)(void *)(d + o), a);
-		_mm_stream_si128((__m128i *)(void *)(d + o + 16), b);
-		_mm_stream_si128((__m128i *)(void *)(d + o + 32), c);
-		_mm_stream_si128((__m128i *)(void *)(d + o + 48), e);
+		return;
 	}
-#else
+#endif
+	(void)stream;
 	(void)hot;
 	if (s == NULL)
 		memset(d, 0, len);
 	else
 		memcpy(d, s, len);
-#endif
 }
 
 /* Order the streaming stores before what follows (see above). */
 static inline void
-pmap_fill_fence(void)
+pmap_fill_fence(bool stream)
 {
 #ifdef PMAP_STREAM_STORES
-	_mm_sfence();
+	if (stream)
+		_mm_sfence();
 #endif
+	(void)stream;
 }
 
 static void
-pmap_fill(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
+pmap_fill(struct uvm *uvm, uint8_t *d, const uint8_t *s, vsize_t hot)
 {
-	pmap_fill_nofence(d, s, len, hot);
-	pmap_fill_fence();
+	bool stream = uvm->u_pmap->ps_stream;
+
+	pmap_fill_nofence(stream, d, s, UVM_PAGE_SIZE(uvm), hot);
+	pmap_fill_fence(stream);
 }
 
 /*
@@ -617,11 +660,13 @@ pmap_fill(uint8_t *d, const uint8_t *s, size_t len, vsize_t hot)
 void
 pmap_zero_pages(struct uvm *uvm, const paddr_t *pa, int n)
 {
+	bool stream = uvm->u_pmap->ps_stream;
+
 	for (int i = 0; i < n; i++)
-		pmap_fill_nofence(
+		pmap_fill_nofence(stream,
 		    pmap_frame_host(uvm, pa[i], "pmap_zero_pages"), NULL,
 		    UVM_PAGE_SIZE(uvm), PMAP_HOT_NONE);
-	pmap_fill_fence();
+	pmap_fill_fence(stream);
 }
 
 /*
@@ -631,8 +676,7 @@ pmap_zero_pages(struct uvm *uvm, const paddr_t *pa, int n)
 void
 pmap_zero_page_hot(struct uvm *uvm, paddr_t pa, vsize_t hot)
 {
-	pmap_fill(pmap_frame_host(uvm, pa, "pmap_zero_page"), NULL,
-	    UVM_PAGE_SIZE(uvm), hot);
+	pmap_fill(uvm, pmap_frame_host(uvm, pa, "pmap_zero_page"), NULL, hot);
 }
 
 void
@@ -654,7 +698,7 @@ pmap_copy_page_hot(struct uvm *uvm, paddr_t src, paddr_t dst, vsize_t hot)
 	    src != dst, "pmap_copy_page: %#jx onto itself", (uintmax_t)src);
 	s = pmap_frame_host(uvm, src, "pmap_copy_page");
 	d = pmap_frame_host(uvm, dst, "pmap_copy_page");
-	pmap_fill(d, s, UVM_PAGE_SIZE(uvm), hot);
+	pmap_fill(uvm, d, s, hot);
 }
 
 void
