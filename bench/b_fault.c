@@ -88,6 +88,19 @@ b_reps(struct bench_ctx *ctx)
 	return ctx->bc_reps > MAXREPS ? MAXREPS : ctx->bc_reps;
 }
 
+/*
+ * The single-fault figures are a few tens of milliseconds per round and
+ * swing with the host's noise: their medians take twice the rounds (plus
+ * one), both sides alike.
+ */
+static int
+b_reps_fault(struct bench_ctx *ctx)
+{
+	int n = ctx->bc_quick ? ctx->bc_reps : 2 * ctx->bc_reps + 1;
+
+	return n > MAXREPS ? MAXREPS : n < 1 ? 1 : n;
+}
+
 /* A large pre-faulted host buffer (to walk cold). */
 static uint8_t *
 b_host_buf(size_t len)
@@ -184,7 +197,7 @@ b_fault_zero(struct bench_ctx *ctx)
 	double lw[MAXREPS], hw[MAXREPS], lr[MAXREPS], hr[MAXREPS];
 	double ms[MAXREPS];
 	uint8_t *buf = b_host_buf(n * PGSZ);
-	int r, reps = b_reps(ctx);
+	int r, reps = b_reps_fault(ctx);
 
 	(void)b_lib_zero(uvm, n, true); /* warm the frames */
 	for (r = 0; r < reps; r++) {
@@ -329,7 +342,7 @@ b_fault_cow(struct bench_ctx *ctx)
 	struct uvm *uvm;
 	double l[MAXREPS], h[MAXREPS], mc[MAXREPS];
 	uint8_t *src, *dst;
-	int r, reps = b_reps(ctx);
+	int r, reps = b_reps_fault(ctx);
 
 	b_worker_start(&w, n);
 	uvm = b_fault_machine((uint64_t)(2 * n + 1024) * PGSZ);
