@@ -799,41 +799,51 @@ amap_extend(struct vm_map_entry *entry, vsize_t addsize, int flags)
  * widened chunk that does not merge is simply a larger amap.
  *	=> map write-locked
  */
+/*
+ * The slots the amap of neighbour nb can still take before amap_extend()'s
+ * limit, in whole chunks, growing forwards (nb before the entry) or
+ * backwards (0: full); -1 when nb has no amap of its own to grow.
+ */
+static int
+amap_copy_room(struct vm_map *map, struct vm_map_entry *nb, bool forwards)
+{
+	struct uvm *uvm = vm_map_machine(map);
+	int used;
+
+	if (nb == &map->header || nb->aref.ar_amap == NULL ||
+	    UVM_ET_ISNEEDSCOPY(nb) || amap_refs(nb->aref.ar_amap) != 1)
+		return -1;
+	used = amap_b2slot(uvm, nb->end - nb->start);
+	if (forwards)
+		used += nb->aref.ar_pageoff;
+	used = UVM_AMAP_LARGE - 1 - used;
+	return used > 0 ? used / UVM_AMAP_CHUNK * UVM_AMAP_CHUNK : 0;
+}
+
 static void
 amap_copy_widen(struct vm_map *map, struct vm_map_entry *entry, vaddr_t *startp,
     vaddr_t *endp)
 {
 	struct uvm *uvm = vm_map_machine(map);
-	const int chunk = UVM_AMAP_CHUNK;
-	struct vm_map_entry *nb;
+	vsize_t len = uvm_atop(uvm, entry->end - entry->start);
+	vsize_t wide;
 	int room;
 
 	KASSERT(vm_map_locked_p(map));
-	nb = entry->prev;
-	if (*startp == entry->start && nb != &map->header &&
-	    nb->end == entry->start && nb->aref.ar_amap != NULL &&
-	    !UVM_ET_ISNEEDSCOPY(nb) && amap_refs(nb->aref.ar_amap) == 1) {
-		room = UVM_AMAP_LARGE - 1 -
-		    (nb->aref.ar_pageoff +
-			amap_b2slot(uvm, nb->end - nb->start));
-		room = room / chunk * chunk;
-		if (room > 0 &&
-		    (vsize_t)room <= uvm_atop(uvm, entry->end - entry->start) &&
-		    entry->start + uvm_ptoa(uvm, (uint64_t)room) > *endp)
-			*endp = entry->start + uvm_ptoa(uvm, (uint64_t)room);
+	if (*startp == entry->start && entry->prev->end == entry->start &&
+	    (room = amap_copy_room(map, entry->prev, true)) >= 0) {
+		wide = uvm_ptoa(uvm, (uint64_t)room);
+		if (room > 0 && (vsize_t)room <= len &&
+		    entry->start + wide > *endp)
+			*endp = entry->start + wide;
 		return;
 	}
-	nb = entry->next;
-	if (*endp == entry->end && nb != &map->header &&
-	    nb->start == entry->end && nb->aref.ar_amap != NULL &&
-	    !UVM_ET_ISNEEDSCOPY(nb) && amap_refs(nb->aref.ar_amap) == 1) {
-		room =
-		    UVM_AMAP_LARGE - 1 - amap_b2slot(uvm, nb->end - nb->start);
-		room = room / chunk * chunk;
-		if (room > 0 &&
-		    (vsize_t)room <= uvm_atop(uvm, entry->end - entry->start) &&
-		    entry->end - uvm_ptoa(uvm, (uint64_t)room) < *startp)
-			*startp = entry->end - uvm_ptoa(uvm, (uint64_t)room);
+	if (*endp == entry->end && entry->next->start == entry->end &&
+	    (room = amap_copy_room(map, entry->next, false)) >= 0) {
+		wide = uvm_ptoa(uvm, (uint64_t)room);
+		if (room > 0 && (vsize_t)room <= len &&
+		    entry->end - wide < *startp)
+			*startp = entry->end - wide;
 	}
 }
 

@@ -116,6 +116,15 @@ struct uvm_faultctx {
 	vsize_t hot;           /* page offset the access touches next */
 };
 
+/* The pmap contract's x86 rule: write or execute implies read. */
+static inline vm_prot_t
+uvm_fault_widen(vm_prot_t prot)
+{
+	if ((prot & (VM_PROT_WRITE | VM_PROT_EXECUTE)) != 0)
+		prot |= VM_PROT_READ;
+	return prot;
+}
+
 static inline struct uvm *
 ufi_machine(const struct uvm_faultinfo *ufi)
 {
@@ -421,10 +430,8 @@ uvm_fault_check(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 		return EFAULT;
 	entry = ufi->entry;
 
-	check_prot = flt->maxprot ? entry->max_protection : entry->protection;
-	/* The pmap contract's x86 rule: write or execute implies read. */
-	if ((check_prot & (VM_PROT_WRITE | VM_PROT_EXECUTE)) != 0)
-		check_prot |= VM_PROT_READ;
+	check_prot = uvm_fault_widen(
+	    flt->maxprot ? entry->max_protection : entry->protection);
 	if ((check_prot & flt->access_type) != flt->access_type) {
 		uvmfault_unlockmaps(ufi, false);
 		return EACCES;
@@ -435,9 +442,7 @@ uvm_fault_check(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 	 * copy-on-write read of a write-only entry still leaves READ (a
 	 * mapping with no access would fault forever).
 	 */
-	flt->enter_prot = entry->protection;
-	if ((flt->enter_prot & (VM_PROT_WRITE | VM_PROT_EXECUTE)) != 0)
-		flt->enter_prot |= VM_PROT_READ;
+	flt->enter_prot = uvm_fault_widen(entry->protection);
 	flt->wire_mapping = flt->wire_paging || VM_MAPENT_ISWIRED(entry);
 	if (flt->wire_mapping) {
 		/* Wired memory is faulted once, completely: full access. */
@@ -1037,12 +1042,9 @@ uvm_fault_wire_zerorun(struct vm_map *map, vaddr_t va, vaddr_t end,
 		return 0;
 	entry = ufi.entry;
 	amap = entry->aref.ar_amap;
-	check_prot = maxprot ? entry->max_protection : entry->protection;
-	if ((check_prot & (VM_PROT_WRITE | VM_PROT_EXECUTE)) != 0)
-		check_prot |= VM_PROT_READ;
-	prot = entry->protection;
-	if ((prot & (VM_PROT_WRITE | VM_PROT_EXECUTE)) != 0)
-		prot |= VM_PROT_READ;
+	check_prot = uvm_fault_widen(
+	    maxprot ? entry->max_protection : entry->protection);
+	prot = uvm_fault_widen(entry->protection);
 	stop = end < entry->end ? end : entry->end;
 	n = (int)MIN(uvm_atop(uvm, stop - va), (vsize_t)UVM_FAULT_WIRE_BATCH);
 	if (ufi.map != map || UVM_ET_ISOBJ(entry) || amap == NULL ||
